@@ -1,0 +1,1 @@
+// replaced as soon as sim/ has its first concept
