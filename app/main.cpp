@@ -1,2 +1,5 @@
 #include <cstdio>
-int main() { std::puts("covsim: command line not built yet"); return 1; }
+int main() {
+  std::puts("covsim: command line not built yet");
+  return 1;
+}

@@ -1,0 +1,88 @@
+// A checked view of one YAML mapping of a scenario file: every key must be one the section
+// declares (an unknown key is an error with a "did you mean" suggestion), and every typed read
+// names the file, line, column and dotted key when the value is wrong.
+//
+//   YamlSection travel = root.section("travel", {"model", "cutoff_minutes", "adjacency"});
+//   double cutoff = travel.positive("cutoff_minutes", 45.0);
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace covsim::app {
+
+// Closest candidate by edit distance when it is close enough to be a likely typo.
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string>& candidates);
+
+class YamlSection {
+ public:
+  // Parses `path`; malformed YAML gives an InputError with the parser's line and column.
+  static YamlSection load_file(const std::filesystem::path& path,
+                               std::initializer_list<std::string_view> allowed);
+  static YamlSection load_string(const std::string& text, const std::string& name,
+                                 const std::filesystem::path& base_dir,
+                                 std::initializer_list<std::string_view> allowed);
+
+  YamlSection(YAML::Node node, std::string file, std::filesystem::path base_dir, std::string key,
+              std::initializer_list<std::string_view> allowed);
+
+  bool has(std::string_view key) const;
+  const std::string& key_path() const { return key_; }
+  const std::string& file() const { return file_; }
+  const std::filesystem::path& base_dir() const { return base_dir_; }
+  const YAML::Node& node() const { return node_; }
+  // "file:line:col: key" for messages about this section or one of its keys.
+  std::string where(std::string_view key = {}) const;
+
+  std::optional<YamlSection> section(std::string_view key,
+                                     std::initializer_list<std::string_view> allowed) const;
+  // A sequence of mappings, each checked against `allowed`.
+  std::vector<YamlSection> list(std::string_view key,
+                                std::initializer_list<std::string_view> allowed) const;
+
+  std::string text(std::string_view key, std::string fallback) const;
+  std::optional<std::string> text(std::string_view key) const;
+  std::string required_text(std::string_view key) const;
+  // One of `choices`; otherwise an error listing them (and a suggestion).
+  std::string choice(std::string_view key, std::string fallback,
+                     std::initializer_list<std::string_view> choices) const;
+  double number(std::string_view key, double fallback) const;
+  std::optional<double> number(std::string_view key) const;
+  // A finite number > 0.
+  double positive(std::string_view key, double fallback) const;
+  // A finite number >= 0.
+  double non_negative(std::string_view key, double fallback) const;
+  // A finite number in [lo, hi].
+  double in_range(std::string_view key, double fallback, double lo, double hi) const;
+  long long integer(std::string_view key, long long fallback, long long lo, long long hi) const;
+  bool flag(std::string_view key, bool fallback) const;
+  // A scalar or a list of scalars.
+  std::vector<std::string> texts(std::string_view key) const;
+  std::vector<double> positives(std::string_view key, std::vector<double> fallback) const;
+  // A path resolved against the scenario file's directory.
+  std::optional<std::filesystem::path> path(std::string_view key) const;
+  std::vector<std::filesystem::path> paths(std::string_view key) const;
+  // Scalar keys of a mapping section with numeric values ("speeds: {primary: 80}").
+  std::vector<std::pair<std::string, double>> number_map(std::string_view key) const;
+  std::vector<std::pair<std::string, std::string>> text_map(std::string_view key) const;
+
+  [[noreturn]] void fail(std::string_view key, const std::string& problem) const;
+
+ private:
+  YAML::Node value(std::string_view key) const;
+  std::string scalar(std::string_view key, const YAML::Node& v) const;
+
+  YAML::Node node_;
+  std::string file_;
+  std::filesystem::path base_dir_;
+  std::string key_;
+};
+
+}  // namespace covsim::app
