@@ -1,1 +1,0 @@
-// replaced as soon as sim/ has its first concept
