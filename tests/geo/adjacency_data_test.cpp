@@ -1,0 +1,104 @@
+// Adjacency on real department files (IGN ADMIN EXPRESS 2018 in ../shared/data).
+#include <gtest/gtest.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "geo/adjacency.hpp"
+#include "geo/detail/ogr.hpp"
+#include "tests/test_data.hpp"
+
+namespace covsim::geo {
+namespace {
+
+// Reads a department file with OGR, reprojected to Lambert-93: only what adjacency needs.
+// (Until geo::load_territory lands; then this becomes a call to it.)
+Territory read_department(const std::filesystem::path& file) {
+  detail::DatasetPtr ds = detail::open_vector(file.string());
+  OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+  detail::SrsPtr target = detail::make_srs("EPSG:2154", "test");
+  detail::SrsPtr source(OSRClone(OGR_L_GetSpatialRef(layer)));
+  OSRSetAxisMappingStrategy(source.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  detail::TransformPtr to_l93(OCTNewCoordinateTransformation(source.get(), target.get()));
+  Territory t;
+  t.source = file.filename().string();
+  OGR_L_ResetReading(layer);
+  while (detail::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
+    EXPECT_EQ(OGR_G_Transform(g, to_l93.get()), OGRERR_NONE);
+    MultiPolygon m;
+    EXPECT_TRUE(detail::to_multipolygon(g, m));
+    const std::string code = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "code"));
+    const std::string name = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "nom"));
+    t.add(code, name, 0, std::move(m), {});
+  }
+  t.index_codes();
+  return t;
+}
+
+std::set<std::string> names(const Territory& t, std::span<const CommuneId> communes) {
+  std::set<std::string> out;
+  for (CommuneId c : communes) out.insert(t.name[c]);
+  return out;
+}
+
+void expect_symmetric_and_sorted(const Adjacency& a) {
+  for (CommuneId c = 0; c < a.size(); ++c) {
+    const auto mine = a.neighbours(c);
+    EXPECT_TRUE(std::is_sorted(mine.begin(), mine.end()));
+    for (std::size_t k = 0; k < mine.size(); ++k) {
+      const CommuneId m = mine[k];
+      ASSERT_NE(m, c);
+      const auto theirs = a.neighbours(m);
+      auto it = std::lower_bound(theirs.begin(), theirs.end(), c);
+      ASSERT_TRUE(it != theirs.end() && *it == c) << c << " -> " << m << " is one-way";
+      if (!a.border_m.empty()) {
+        EXPECT_EQ(a.borders(c)[k], a.borders(m)[static_cast<std::size_t>(it - theirs.begin())]);
+      }
+    }
+  }
+}
+
+TEST(AdjacencyData, MorbihanIslandsAreOutsideTheMainland) {
+  COVSIM_REQUIRE_SHARED_DATA("communes-2018/56-morbihan.geojson");
+  const Territory t = read_department(test::shared_data() / "communes-2018/56-morbihan.geojson");
+  const Adjacency a = build_adjacency(t);
+  expect_symmetric_and_sorted(a);
+  // Groix, Belle-Île (Le Palais, Bangor, Sauzon, Locmaria), Houat, Hoëdic, Île-aux-Moines and
+  // Île-d'Arz; the department file names them as below.
+  EXPECT_EQ(names(t, a.outside_main),
+            (std::set<std::string>{"Groix", "Palais", "Bangor", "Sauzon", "Locmaria", "Île-d'Houat",
+                                   "Hœdic", "Île-aux-Moines", "Île-d'Arz"}));
+  // Belle-Île's four communes form one component; the other islands are alone.
+  ASSERT_EQ(a.component_size.size(), 7u);
+  EXPECT_EQ(a.component_size[0], t.size() - 9);
+  EXPECT_EQ(a.component_size[1], 4u);
+  EXPECT_EQ(a.component[*t.find("56152")], a.component[*t.find("56241")]);  // Palais, Sauzon
+}
+
+TEST(AdjacencyData, IlleEtVilaineIsSymmetricWithTheMeasuredCounts) {
+  COVSIM_REQUIRE_SHARED_DATA("communes-2018/35-ille-et-vilaine.geojson");
+  const Territory t =
+      read_department(test::shared_data() / "communes-2018/35-ille-et-vilaine.geojson");
+  const Adjacency a = build_adjacency(t, {.tolerance_m = 1, .border_length = true});
+  expect_symmetric_and_sorted(a);
+  EXPECT_EQ(t.size(), 345u);
+  EXPECT_EQ(a.pair_count(), 943u);
+  // Without the Côtes-d'Armor file, the communes west of the Rance estuary (whose water is in
+  // no commune) are cut off from the rest of the department.
+  EXPECT_EQ(names(t, a.outside_main),
+            (std::set<std::string>{"Dinard", "Pleurtuit", "Richardais", "Saint-Briac-sur-Mer",
+                                   "Saint-Lunaire", "Minihic-sur-Rance"}));
+  // Rennes shares a border with Cesson-Sévigné, several km long.
+  const CommuneId rennes = *t.find("35238"), cesson = *t.find("35051");
+  const auto n = a.neighbours(rennes);
+  auto it = std::lower_bound(n.begin(), n.end(), cesson);
+  ASSERT_TRUE(it != n.end() && *it == cesson);
+  EXPECT_GT(a.borders(rennes)[static_cast<std::size_t>(it - n.begin())], 2000.0f);
+}
+
+}  // namespace
+}  // namespace covsim::geo
