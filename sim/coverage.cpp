@@ -1,0 +1,234 @@
+#include "sim/coverage.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "geo/error.hpp"
+
+namespace covsim::sim {
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Gini accumulators of one summary row, laid out in CoverageScratch::group_sums.
+enum Sum : std::size_t { kBefore, kWeighted, kAccess, kSums };
+
+std::string minutes_text(float m) {
+  std::string s = std::to_string(m);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+CoverageModel::CoverageModel(const geo::Territory& territory, const geo::TravelTable& table,
+                             CoverageOptions options)
+    : territory_(territory), table_(table), options_(std::move(options)) {
+  const std::vector<float>& t = options_.thresholds_minutes;
+  if (t.empty() || t.size() > 8)
+    throw Error("coverage: between 1 and 8 thresholds are needed, got " + std::to_string(t.size()));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!(t[i] > 0) || (i > 0 && !(t[i] > t[i - 1])))
+      throw Error("coverage: thresholds must be positive and ascending");
+    if (t[i] > table.cutoff_minutes)
+      throw Error("coverage: threshold " + minutes_text(t[i]) +
+                  " min exceeds the travel table's cut-off of " +
+                  minutes_text(table.cutoff_minutes) + " min; rebuild the table with a larger one");
+  }
+  if (options_.catchment_minutes == 0) options_.catchment_minutes = t.back();
+  if (!(options_.catchment_minutes > 0) || options_.catchment_minutes > table.cutoff_minutes)
+    throw Error("coverage: the catchment of " + minutes_text(options_.catchment_minutes) +
+                " min must be positive and within the travel table's cut-off of " +
+                minutes_text(table.cutoff_minutes) + " min");
+  if (!(options_.weeks_per_month > 0) || !(options_.min_visits_per_month >= 0))
+    throw Error("coverage: weeks_per_month must be > 0 and min_visits_per_month >= 0");
+
+  rows_.grouping.push_back("all");
+  rows_.code.push_back("all");
+  rows_.name.push_back(territory.source);
+  for (const geo::Grouping& g : territory.groupings)
+    for (geo::GroupId i = 0; i < g.size(); ++i) {
+      rows_.grouping.push_back(g.key);
+      rows_.code.push_back(g.codes[i]);
+      rows_.name.push_back(g.names[i]);
+    }
+
+  // The decay of every entry and each row's weighted demand depend only on the table, so they
+  // are paid once here rather than in every draw.
+  weight_.resize(table.entries());
+  row_demand_.assign(table.rows(), 0.0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, table.rows()), [&](const auto& range) {
+    for (std::size_t r = range.begin(); r != range.end(); ++r) {
+      double demand = 0;
+      for (std::uint64_t e = table.first[r]; e < table.first[r + 1]; ++e) {
+        const geo::Reach& reach = table.reach[e];
+        weight_[e] = static_cast<float>(decay(reach.minutes));
+        demand += territory.population[reach.commune] * weight_[e];
+      }
+      row_demand_[r] = demand;
+    }
+  });
+}
+
+double CoverageModel::decay(float minutes) const {
+  const double d0 = options_.catchment_minutes;
+  if (minutes > d0) return 0;
+  const double edge = std::exp(-0.5);
+  const double x = minutes / d0;
+  return (std::exp(-0.5 * x * x) - edge) / (1 - edge);
+}
+
+void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> post_active,
+                            CoverageScratch& scratch, CommuneCoverage& out) const {
+  const std::size_t n = territory_.size();
+  auto active = [&](PostId p) { return post_active.empty() || post_active[p] != 0; };
+  out.nearest_minutes.assign(n, kInf);
+  out.nearest_site.assign(n, kNoCommune);
+  out.reached.assign(n, 0);
+  out.access.assign(n, 0.0);
+  out.visits_per_month.assign(n, 0.0);
+  out.presence_hours_per_month.assign(n, 0.0);
+  out.gap.assign(n, 0);
+
+  // Pool the hours of active posts per table row, remembering which rows are in use.
+  scratch.row_hours.resize(table_.rows(), 0.0);
+  scratch.row_used.resize(table_.rows(), 0);
+  scratch.active_rows.clear();
+  for (SiteId s = 0; s < d.sites(); ++s) {
+    if (!active(d.site_post[s])) continue;
+    const geo::RowId r = table_.row_of(d.site_commune[s]);
+    if (r == geo::kNoRow) {
+      for (geo::RowId used : scratch.active_rows)
+        scratch.row_hours[used] = scratch.row_used[used] = 0;
+      throw Error("coverage: site at commune " + territory_.code[d.site_commune[s]] +
+                  " has no row in the travel table");
+    }
+    if (!scratch.row_used[r]) {
+      scratch.row_used[r] = 1;
+      scratch.active_rows.push_back(r);
+    }
+    scratch.row_hours[r] += d.site_weekly_hours[s];
+  }
+
+  const float catchment = options_.catchment_minutes;
+  for (geo::RowId r : scratch.active_rows) {
+    const double ratio = row_demand_[r] > 0 ? scratch.row_hours[r] / row_demand_[r] : 0.0;
+    const geo::CommuneId site = table_.site[r];
+    for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e) {
+      const geo::Reach& reach = table_.reach[e];
+      if (reach.minutes < out.nearest_minutes[reach.commune]) {
+        out.nearest_minutes[reach.commune] = reach.minutes;
+        out.nearest_site[reach.commune] = site;
+      }
+      if (reach.minutes <= catchment) out.access[reach.commune] += ratio * weight_[e];
+    }
+    scratch.row_hours[r] = 0;
+    scratch.row_used[r] = 0;
+  }
+
+  for (CircuitId c = 0; c < d.circuits(); ++c) {
+    if (!active(d.circuit_post[c])) continue;
+    for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
+      out.visits_per_month[d.stop_commune[k]] += d.stop_visits_per_month[k];
+      out.presence_hours_per_month[d.stop_commune[k]] += d.stop_presence_hours_per_month[k];
+    }
+  }
+
+  const std::vector<float>& thresholds = options_.thresholds_minutes;
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    const bool visited =
+        out.visits_per_month[c] > 0 && out.visits_per_month[c] >= options_.min_visits_per_month;
+    std::uint8_t mask = 0;
+    for (std::size_t t = 0; t < thresholds.size(); ++t)
+      if (visited || out.nearest_minutes[c] <= thresholds[t]) mask |= std::uint8_t(1u << t);
+    out.reached[c] = mask;
+    out.gap[c] = !(visited || out.nearest_minutes[c] <= catchment);
+    double access = out.access[c];
+    const double pop = territory_.population[c];
+    if (out.presence_hours_per_month[c] > 0 && pop > 0)
+      access += out.presence_hours_per_month[c] / options_.weeks_per_month / pop;
+    out.access[c] = access * 10'000;
+  }
+}
+
+void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratch,
+                              GroupCoverage& out) const {
+  const std::size_t n = territory_.size();
+  const std::size_t rows = rows_.grouping.size();
+  const std::size_t nt = options_.thresholds_minutes.size();
+  out.thresholds = nt;
+  out.communes.assign(rows, 0);
+  out.communes_no_reach.assign(rows, 0);
+  out.population.assign(rows, 0.0);
+  out.reached.assign(rows * nt, 0.0);
+  out.gap_population.assign(rows, 0.0);
+  out.priority_population.assign(rows, 0.0);
+  out.priority_reached.assign(rows * nt, 0.0);
+  out.priority_gap_population.assign(rows, 0.0);
+  out.mean_access.assign(rows, 0.0);
+  out.gini_access.assign(rows, 0.0);
+
+  // Every commune adds to row 0 and to one row per grouping it belongs to.
+  auto for_rows = [&](geo::CommuneId c, auto&& f) {
+    f(std::size_t{0});
+    std::size_t offset = 1;
+    for (const geo::Grouping& g : territory_.groupings) {
+      if (c < g.of.size() && g.of[c] != geo::kNoGroup) f(offset + g.of[c]);
+      offset += g.size();
+    }
+  };
+
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    const double pop = territory_.population[c];
+    const double prio = territory_.priority_population[c];
+    for_rows(c, [&](std::size_t row) {
+      ++out.communes[row];
+      out.population[row] += pop;
+      out.priority_population[row] += prio;
+      if (cc.reached[c] == 0) ++out.communes_no_reach[row];
+      if (cc.gap[c]) {
+        out.gap_population[row] += pop;
+        out.priority_gap_population[row] += prio;
+      }
+      for (std::size_t t = 0; t < nt; ++t)
+        if (cc.reached_within(c, t)) {
+          out.reached[row * nt + t] += pop;
+          out.priority_reached[row * nt + t] += prio;
+        }
+    });
+  }
+
+  // One sort by access serves the Gini of every row: walking communes in ascending access,
+  // each row keeps the population seen so far (F) and its two sums.
+  scratch.order.resize(n);
+  for (geo::CommuneId c = 0; c < n; ++c) scratch.order[c] = c;
+  std::sort(scratch.order.begin(), scratch.order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return cc.access[a] < cc.access[b]; });
+  scratch.group_sums.assign(rows * kSums, 0.0);
+  double* sums = scratch.group_sums.data();
+  for (std::uint32_t c : scratch.order) {
+    const double p = territory_.population[c];
+    const double pa = p * cc.access[c];
+    for_rows(c, [&](std::size_t row) {
+      double* s = sums + row * kSums;
+      s[kWeighted] += pa * (2 * s[kBefore] + p);
+      s[kAccess] += pa;
+      s[kBefore] += p;
+    });
+  }
+  for (std::size_t row = 0; row < rows; ++row) {
+    const double* s = sums + row * kSums;
+    const double pop = out.population[row];
+    out.mean_access[row] = pop > 0 ? s[kAccess] / pop : kNaN;
+    out.gini_access[row] =
+        pop > 0 && s[kAccess] > 0 ? (s[kWeighted] - pop * s[kAccess]) / (pop * s[kAccess]) : kNaN;
+  }
+}
+
+}  // namespace covsim::sim

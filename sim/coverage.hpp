@@ -1,0 +1,146 @@
+// Who can reach an advisor: per commune, minutes to the nearest active site, reach within each
+// threshold, advisor-hours accessible per 10,000 inhabitants (enhanced two-step floating
+// catchment), roaming visits and gaps; per group (every grouping of the territory) and overall,
+// the population figures and equity of access. A CoverageModel is built once per territory and
+// table; compute() then reads only the table rows of active sites, so a renewal sweep calls it
+// for many draws with one CoverageScratch per thread.
+//
+//   CoverageModel model(territory, table, CoverageOptions{.thresholds_minutes = {20, 30}});
+//   model.compute(deployment, active_posts, scratch, communes);  model.summarise(communes, scratch,
+//   groups);
+//
+// Access (E2SFCA with a Gaussian decay, Dai 2010), catchment d0 = catchment_minutes:
+//   w(d)  = (exp(-d² / (2 d0²)) − exp(-1/2)) / (1 − exp(-1/2))   for d ≤ d0, 0 beyond
+//           (1 at the site, 0 at the catchment's edge)
+//   R_j   = S_j / Σ_k P_k w(d_kj)        S_j weekly hours at site j, P_k population of commune k
+//   A_i   = 10,000 × Σ_j R_j w(d_ij)     (weekly advisor-hours per 10,000 inhabitants)
+// plus, for a commune on a roaming circuit, its own presence: 10,000 × (presence hours per
+// month / weeks_per_month) / P_i. Several posts at one commune pool their hours.
+//
+// Reach and gaps: a commune is reached within threshold T when an active site is at most T
+// minutes away, or when roaming advisors visit it at least min_visits_per_month times a month.
+// It is in a gap when it is not reached within catchment_minutes. "No reach": reached within
+// no threshold at all.
+//
+// Gini of access over a group (population-weighted; communes sorted by access, F_i the
+// population of the communes before i, P the group's population, S = Σ P_i A_i):
+//   G = Σ_i P_i A_i (2 F_i + P_i − P) / (P S)
+// which equals Σ_i Σ_j P_i P_j |A_i − A_j| / (2 P² mean(A)): 0 when all have equal access,
+// towards 1 when one commune holds it all. NaN when nobody in the group has any access (or it
+// has no population); mean access is NaN for a group without population.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "geo/territory.hpp"
+#include "geo/travel_table.hpp"
+#include "sim/deployment.hpp"
+
+namespace covsim::sim {
+
+inline constexpr geo::CommuneId kNoCommune = std::numeric_limits<geo::CommuneId>::max();
+
+struct CoverageOptions {
+  // Ascending, each at most the travel table's cut-off; at most 8.
+  std::vector<float> thresholds_minutes{15, 20, 30};
+  // E2SFCA catchment and gap threshold; 0 means the largest threshold.
+  float catchment_minutes = 0;
+  // Roaming communes count as reached when visited at least this often.
+  double min_visits_per_month = 1;
+  double weeks_per_month = 52.0 / 12.0;
+};
+
+// Per commune, indexed by CommuneId.
+struct CommuneCoverage {
+  std::vector<float> nearest_minutes;        // +infinity: no active site within the cut-off
+  std::vector<geo::CommuneId> nearest_site;  // commune of that site, kNoCommune
+  std::vector<std::uint8_t> reached;         // bit t: reached within thresholds_minutes[t]
+  std::vector<double> access;                // weekly advisor-hours per 10,000 inhabitants
+  std::vector<double> visits_per_month;      // by roaming advisors, 0 when none
+  std::vector<double> presence_hours_per_month;
+  std::vector<std::uint8_t> gap;  // 1: not reached within catchment_minutes
+
+  std::size_t size() const { return nearest_minutes.size(); }
+  bool reached_within(geo::CommuneId c, std::size_t threshold) const {
+    return (reached[c] >> threshold) & 1u;
+  }
+};
+
+// Summary rows: row 0 is the whole territory, then every group of every grouping of the
+// territory, in grouping order (CoverageModel::group_rows names them). Per-threshold figures
+// are flat: [row * thresholds + t].
+struct GroupCoverage {
+  std::size_t thresholds = 0;
+  std::vector<std::uint32_t> communes;
+  std::vector<std::uint32_t> communes_no_reach;
+  std::vector<double> population;
+  std::vector<double> reached;  // population reached, per threshold
+  std::vector<double> gap_population;
+  std::vector<double> priority_population;
+  std::vector<double> priority_reached;  // per threshold
+  std::vector<double> priority_gap_population;
+  std::vector<double> mean_access;  // population-weighted
+  std::vector<double> gini_access;
+
+  std::size_t rows() const { return population.size(); }
+  double reached_at(std::size_t row, std::size_t t) const { return reached[row * thresholds + t]; }
+  double priority_reached_at(std::size_t row, std::size_t t) const {
+    return priority_reached[row * thresholds + t];
+  }
+};
+
+// Names of the summary rows: grouping key ("all" for row 0), group code and name.
+struct GroupRows {
+  std::vector<std::string> grouping;
+  std::vector<std::string> code;
+  std::vector<std::string> name;
+};
+
+// Per-thread buffers: sized on first use, reused by every later call.
+struct CoverageScratch {
+  std::vector<double> row_hours;       // table row -> pooled weekly hours, zero between calls
+  std::vector<std::uint8_t> row_used;  // table row -> in active_rows, zero between calls
+  std::vector<geo::RowId> active_rows;
+  std::vector<std::uint32_t> order;
+  std::vector<double> group_sums;
+};
+
+class CoverageModel {
+ public:
+  // Keeps references to `territory` and `table`: both must outlive the model. Throws
+  // covsim::Error when a threshold or the catchment exceeds the table's cut-off, thresholds
+  // are not ascending and positive, or there are none or more than 8.
+  CoverageModel(const geo::Territory& territory, const geo::TravelTable& table,
+                CoverageOptions options);
+
+  const CoverageOptions& options() const { return options_; }
+  float catchment_minutes() const { return options_.catchment_minutes; }
+  const GroupRows& group_rows() const { return rows_; }
+
+  // Coverage of the sites and circuits whose post is active (`post_active[p] != 0`; an empty
+  // span means every post). Reads only the table rows of active sites. Throws covsim::Error
+  // when a site has no table row.
+  void compute(const Deployment& deployment, std::span<const std::uint8_t> post_active,
+               CoverageScratch& scratch, CommuneCoverage& out) const;
+  void summarise(const CommuneCoverage& communes, CoverageScratch& scratch,
+                 GroupCoverage& out) const;
+
+  // The Gaussian decay above, for tests and reports.
+  double decay(float minutes) const;
+
+ private:
+  const geo::Territory& territory_;
+  const geo::TravelTable& table_;
+  CoverageOptions options_;
+  GroupRows rows_;
+  // Table entry -> w(minutes), as float: half the memory traffic of a draw, and a relative
+  // error below 1e-7, far under what travel times are known to.
+  std::vector<float> weight_;
+  std::vector<double> row_demand_;  // table row -> Σ_k P_k w(d_kj): step one's denominator
+};
+
+}  // namespace covsim::sim
