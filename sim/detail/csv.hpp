@@ -1,5 +1,5 @@
-// Minimal RFC 4180 CSV: a record reader that tracks line numbers for error messages, and field
-// quoting for writers. Internal to sim/ (posts in, result tables out).
+// Minimal RFC 4180 CSV reader that tracks line numbers for error messages. Internal to sim/
+// (the posts file); writing CSV is geo::write_csv's job.
 //
 //   CsvReader in(stream);
 //   while (auto rec = in.next()) use(rec->fields, rec->line);
@@ -9,7 +9,6 @@
 #include <istream>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace covsim::sim::detail {
@@ -33,8 +32,5 @@ class CsvReader {
   std::string file_;
   std::size_t line_ = 0;
 };
-
-// `text` quoted when it holds a comma, quote, CR or LF (quotes doubled), as is otherwise.
-void append_csv_field(std::string& out, std::string_view text);
 
 }  // namespace covsim::sim::detail

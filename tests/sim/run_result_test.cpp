@@ -1,0 +1,163 @@
+#include "sim/run_result.hpp"
+
+#include <gtest/gtest.h>
+
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "geo/error.hpp"
+#include "tests/sim/sim_fixtures.hpp"
+
+namespace covsim::sim {
+namespace {
+
+// Three communes; C2 is 50 min away, beyond the 40 min table. One post at C0 (12.5 h), a
+// roaming post visiting C2.
+struct SmallRun {
+  geo::Territory territory = [] {
+    geo::Territory t = test::tiny_territory({400, 100, 50});
+    t.name[1] = "Saint-Jean, \"le Haut\"";
+    test::add_grouping(t, "department", {"D1", "D1", ""});
+    return t;
+  }();
+  geo::TravelTable table =
+      test::table_from_matrix({{0, 20, 50}, {20, 0, 50}, {50, 50, 0}}, {0}, 40);
+  PostTable posts = [] {
+    PostTable p;
+    p.posts.push_back(Post{.id = "P1", .home = 0, .weekly_hours = 12.5});
+    p.posts.push_back(Post{.id = "R1", .home = 2, .strategy = Strategy::roaming});
+    return p;
+  }();
+  Deployment deployment = [] {
+    Deployment d;
+    d.site_commune = {0};
+    d.site_post = {0};
+    d.site_weekly_hours = {12.5};
+    d.circuit_post = {1};
+    d.circuit_cycle_minutes = {0};
+    d.circuit_rounds_per_month = {4};
+    d.circuit_first = {0, 1};
+    d.stop_commune = {2};
+    d.stop_visits_per_month = {4};
+    d.stop_presence_hours_per_month = {13};
+    d.notes = {"a note"};
+    return d;
+  }();
+  CoverageModel model{territory, table, {.thresholds_minutes = {15, 30}}};
+
+  RunResult result() const {
+    CoverageScratch scratch;
+    CommuneCoverage c;
+    GroupCoverage g;
+    model.compute(deployment, {}, scratch, c);
+    model.summarise(c, scratch, g);
+    return make_run_result(territory, posts, deployment, model, c, g);
+  }
+};
+
+std::vector<std::string> names(const Table& t) {
+  std::vector<std::string> out;
+  for (const Column& c : t.columns) out.push_back(c.name);
+  return out;
+}
+
+TEST(RunResult, CommuneColumnsAreNamedTypedAndComplete) {
+  const RunResult r = SmallRun().result();
+  EXPECT_EQ(names(r.communes),
+            (std::vector<std::string>{"code", "name", "department", "population",
+                                      "priority_population", "nearest_minutes", "nearest_site",
+                                      "reached_15_min", "reached_30_min", "access",
+                                      "visits_per_month", "presence_hours_per_month", "gap"}));
+  EXPECT_EQ(r.communes.rows(), 3u);
+  for (const Column& c : r.communes.columns) {
+    EXPECT_EQ(c.size(), 3u) << c.name;
+    EXPECT_FALSE(c.description.empty()) << c.name;
+  }
+  EXPECT_EQ(r.communes.find("nearest_minutes")->unit, "min");
+  EXPECT_EQ(r.communes.find("gap")->type, ColumnType::flag);
+  EXPECT_EQ(r.communes.find("reached_15_min")->numbers, (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(r.communes.find("missing"), nullptr);
+  EXPECT_EQ(names(r.groups)[0], "grouping");
+  EXPECT_EQ(r.groups.rows(), 2u) << "all + D1";
+  EXPECT_EQ(r.groups.find("reached_30_min")->numbers, (std::vector<double>{550, 500}));
+  EXPECT_EQ(r.sites.find("post")->texts, std::vector<std::string>{"P1"});
+  EXPECT_EQ(r.stops.find("commune")->texts, std::vector<std::string>{"C2"});
+  EXPECT_EQ(r.notes, std::vector<std::string>{"a note"});
+}
+
+TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
+  const RunResult r = SmallRun().result();
+  std::ostringstream out;
+  write_csv(r.communes, out);
+  const std::string csv = out.str();
+  ASSERT_TRUE(csv.ends_with("\r\n")) << "RFC 4180 line ends";
+  std::istringstream lines(csv);
+  std::string header, c0, c1, c2;
+  for (std::string* line : {&header, &c0, &c1, &c2}) {
+    std::getline(lines, *line);
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+  }
+  EXPECT_EQ(header,
+            "code,name,department,population,priority_population,nearest_minutes,nearest_site,"
+            "reached_15_min,reached_30_min,access,visits_per_month,presence_hours_per_month,gap");
+  // C0: R = 12.5 / (400 + 100 w(20)); the exact figure is checked in coverage_test, here only
+  // that it is written in its shortest exact form.
+  const double a0 = r.communes.find("access")->numbers[0];
+  const double w20 = (std::exp(-2.0 / 9) - std::exp(-0.5)) / (1 - std::exp(-0.5));
+  EXPECT_NEAR(a0, 1e4 * 12.5 / (400 + 100 * w20), 1e-6 * a0);
+  char access[32];
+  auto [end, ec] = std::to_chars(access, access + sizeof access, a0);
+  EXPECT_EQ(c0, "C0,Commune 0,D1,400,0,0,C0,true,true," + std::string(access, end) + ",0,0,false");
+  EXPECT_TRUE(c1.starts_with("C1,\"Saint-Jean, \"\"le Haut\"\"\",D1,100,0,20,C0,false,true,"))
+      << c1;
+  // C2 is beyond the cut-off: no minutes, no nearest site, no department; reached by roaming.
+  EXPECT_TRUE(c2.starts_with("C2,Commune 2,,50,0,,,true,true,")) << c2;
+  EXPECT_TRUE(c2.ends_with(",4,13,false")) << c2;
+}
+
+TEST(RunResult, JsonIsColumnOrientedWithNullForNoValue) {
+  const RunResult r = SmallRun().result();
+  const nlohmann::json j = to_json(r);
+  EXPECT_EQ(j["thresholds_minutes"], nlohmann::json({15.0, 30.0}));
+  EXPECT_EQ(j["catchment_minutes"], 30.0);
+  const nlohmann::json& communes = j["tables"]["communes"];
+  EXPECT_EQ(communes["rows"], 3);
+  const nlohmann::json& nearest = communes["columns"][5];
+  EXPECT_EQ(nearest["name"], "nearest_minutes");
+  EXPECT_EQ(nearest["type"], "real");
+  EXPECT_EQ(nearest["unit"], "min");
+  EXPECT_EQ(nearest["values"], nlohmann::json::parse("[0.0, 20.0, null]"));
+  const nlohmann::json& groups = j["tables"]["groups"]["columns"];
+  EXPECT_EQ(groups[3]["name"], "communes");
+  EXPECT_EQ(groups[3]["values"], nlohmann::json::parse("[3, 2]"));
+  EXPECT_TRUE(groups[3]["values"][0].is_number_integer());
+  EXPECT_EQ(j["tables"]["stops"]["columns"][1]["values"], nlohmann::json::parse("[1]"));
+  EXPECT_EQ(j["notes"][0], "a note");
+  const nlohmann::json& gap = communes["columns"][12];
+  EXPECT_EQ(gap["name"], "gap");
+  EXPECT_EQ(gap["values"], nlohmann::json::parse("[false, false, false]"));
+}
+
+TEST(RunResult, FieldColumnsAreWhatGeoWritersTake) {
+  const RunResult r = SmallRun().result();
+  const std::vector<geo::FieldColumn> f = field_columns(r.communes);
+  ASSERT_EQ(f.size(), r.communes.columns.size());
+  EXPECT_EQ(f[0].kind(), geo::FieldKind::text);
+  EXPECT_EQ(f[5].name, "nearest_minutes");
+  EXPECT_EQ(f[5].unit, "min");
+  EXPECT_TRUE(std::isnan(std::get<std::vector<double>>(f[5].values)[2])) << "+inf: no value";
+  EXPECT_EQ(f[7].kind(), geo::FieldKind::boolean);
+  EXPECT_EQ(std::get<std::vector<bool>>(f[8].values), (std::vector<bool>{true, true, true}));
+  const std::vector<geo::FieldColumn> g = field_columns(r.groups);
+  EXPECT_EQ(g[3].kind(), geo::FieldKind::integer);
+  EXPECT_EQ(std::get<std::vector<std::int64_t>>(g[3].values), (std::vector<std::int64_t>{3, 2}));
+  Table bad;
+  add_numbers(bad, "count", ColumnType::integer, "", "A count.",
+              {1, std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_THROW(field_columns(bad), Error);
+}
+
+}  // namespace
+}  // namespace covsim::sim
