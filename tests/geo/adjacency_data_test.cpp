@@ -1,4 +1,4 @@
-// Adjacency on real department files (IGN ADMIN EXPRESS 2018 in ../shared/data).
+// Adjacency and travel on it, on real department files (IGN ADMIN EXPRESS 2018 in ../shared/data).
 #include <gtest/gtest.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -8,7 +8,9 @@
 #include <string>
 
 #include "geo/adjacency.hpp"
+#include "geo/adjacency_travel.hpp"
 #include "geo/detail/ogr.hpp"
+#include "geo/travel_table.hpp"
 #include "tests/test_data.hpp"
 
 namespace covsim::geo {
@@ -33,7 +35,8 @@ Territory read_department(const std::filesystem::path& file) {
     EXPECT_TRUE(detail::to_multipolygon(g, m));
     const std::string code = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "code"));
     const std::string name = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "nom"));
-    t.add(code, name, 0, std::move(m), {});
+    detail::OgrGeometryPtr inside(OGR_G_PointOnSurface(g));
+    t.add(code, name, 0, std::move(m), {OGR_G_GetX(inside.get(), 0), OGR_G_GetY(inside.get(), 0)});
   }
   t.index_codes();
   return t;
@@ -98,6 +101,34 @@ TEST(AdjacencyData, IlleEtVilaineIsSymmetricWithTheMeasuredCounts) {
   auto it = std::lower_bound(n.begin(), n.end(), cesson);
   ASSERT_TRUE(it != n.end() && *it == cesson);
   EXPECT_GT(a.borders(rennes)[static_cast<std::size_t>(it - n.begin())], 2000.0f);
+}
+
+TEST(AdjacencyData, IlleEtVilaineTravelTableIsSymmetricAndTheRanceDamJoinsDinard) {
+  COVSIM_REQUIRE_SHARED_DATA("communes-2018/35-ille-et-vilaine.geojson");
+  const Territory t =
+      read_department(test::shared_data() / "communes-2018/35-ille-et-vilaine.geojson");
+  const Adjacency a = build_adjacency(t);
+  const CommuneId dinard = *t.find("35093"), saint_malo = *t.find("35288");
+  const std::vector<CommuneId> sites = all_communes(t);
+
+  const TravelTable plain = build_travel_table(adjacency_travel_graph(t, a), sites, 30.0f);
+  EXPECT_EQ(plain.minutes(plain.row_of(saint_malo), dinard), std::nullopt);
+  std::size_t checked = 0;
+  for (RowId r = 0; r < plain.rows(); ++r)
+    for (const Reach& x : plain.row(r)) {
+      const auto back = plain.minutes(plain.row_of(x.commune), plain.site[r]);
+      ASSERT_TRUE(back.has_value()) << t.code[x.commune] << " -> " << t.code[plain.site[r]];
+      EXPECT_NEAR(*back, x.minutes, 1e-3f);
+      ++checked;
+    }
+  EXPECT_GT(checked, 10 * t.size());
+
+  // The dam road between La Richardais and Saint-Malo, about 3 minutes.
+  const SpeedModel with_dam{.extra_links = {{"35241", "35288", 3}}};
+  const TravelTable joined =
+      build_travel_table(adjacency_travel_graph(t, a, with_dam), sites, 30.0f);
+  ASSERT_TRUE(joined.minutes(joined.row_of(saint_malo), dinard).has_value());
+  EXPECT_GT(*joined.minutes(joined.row_of(saint_malo), dinard), 3.0f);
 }
 
 }  // namespace
