@@ -34,6 +34,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/territory.hpp"
@@ -105,7 +106,14 @@ struct CoverageScratch {
   std::vector<double> row_hours;       // table row -> pooled weekly hours, zero between calls
   std::vector<std::uint8_t> row_used;  // table row -> in active_rows, zero between calls
   std::vector<geo::RowId> active_rows;
-  std::vector<std::uint32_t> order;
+  struct Commune {  // what the hot loop updates, together in one cache line
+    float minutes;
+    geo::CommuneId site;
+    double access;
+  };
+  std::vector<Commune> communes;
+  std::vector<std::pair<std::uint64_t, geo::CommuneId>> order;  // (access bits, commune)
+  std::vector<std::pair<std::uint64_t, geo::CommuneId>> order_buffer;
   std::vector<double> group_sums;
 };
 

@@ -124,6 +124,76 @@ TEST(Coverage, GroupSummariesAndGiniByHand) {
   EXPECT_GT(g.gini_access[0], 0);
 }
 
+TEST(Coverage, GiniMatchesItsPairwiseDefinitionOnAThousandCommunes) {
+  // 1,000 communes on a line (3 min apart), uneven populations, 40 sites with uneven hours:
+  // access spans several orders of magnitude, and many communes have none.
+  std::vector<double> pop;
+  std::uint64_t s = 99;
+  auto next = [&] { return (s = s * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (int i = 0; i < 1000; ++i) pop.push_back(static_cast<double>(next() % 5000));
+  geo::Territory t = test::tiny_territory(pop);
+  std::vector<std::string> dep, epci;
+  for (int i = 0; i < 1000; ++i) {
+    dep.push_back(i < 600 ? "D1" : "D2");
+    epci.push_back("E" + std::to_string(i / 37));
+  }
+  test::add_grouping(t, "department", dep);
+  test::add_grouping(t, "epci", epci);
+  Deployment d;
+  std::vector<geo::CommuneId> sites;
+  for (PostId p = 0; p < 40; ++p) {
+    sites.push_back(static_cast<geo::CommuneId>(next() % 1000));
+    d.site_commune.push_back(sites.back());
+    d.site_post.push_back(p);
+    d.site_weekly_hours.push_back(1 + static_cast<double>(next() % 70));
+  }
+  // Rows for the sites only, straight from the line: minutes = 3 × |i − j| up to 45.
+  geo::TravelTable table;
+  table.cutoff_minutes = 45;
+  table.row_of_site.assign(1000, geo::kNoRow);
+  table.first.push_back(0);
+  for (geo::CommuneId site : sites) {
+    if (table.row_of_site[site] != geo::kNoRow) continue;
+    table.row_of_site[site] = static_cast<geo::RowId>(table.site.size());
+    table.site.push_back(site);
+    for (geo::CommuneId c = 0; c < 1000; ++c) {
+      const float m = 3.0f * static_cast<float>(c > site ? c - site : site - c);
+      if (m <= 45) table.reach.push_back({c, m});
+    }
+    table.first.push_back(table.reach.size());
+  }
+  const CoverageModel model(t, table, {.thresholds_minutes = {15, 30}});
+  CoverageScratch scratch;
+  CommuneCoverage c;
+  GroupCoverage g;
+  model.compute(d, {}, scratch, c);
+  model.summarise(c, scratch, g);
+  auto rows_of = [&](const std::string& key, const std::vector<std::string>& codes,
+                     const std::string& code) {
+    std::vector<double> p, a;
+    for (geo::CommuneId i = 0; i < 1000; ++i)
+      if (key == "all" || codes[i] == code) {
+        p.push_back(pop[i]);
+        a.push_back(c.access[i]);
+      }
+    return std::pair{p, a};
+  };
+  const GroupRows& rows = model.group_rows();
+  for (std::size_t r = 0; r < g.rows(); ++r) {
+    const auto& codes = rows.grouping[r] == "epci" ? epci : dep;
+    const auto [p, a] = rows_of(rows.grouping[r], codes, rows.code[r]);
+    double weighted = 0, total = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) weighted += p[i] * a[i], total += p[i];
+    if (weighted == 0) {
+      EXPECT_TRUE(std::isnan(g.gini_access[r])) << rows.code[r];
+      continue;
+    }
+    EXPECT_NEAR(g.gini_access[r], gini_by_pairs(p, a), 1e-9) << rows.grouping[r] << rows.code[r];
+    EXPECT_NEAR(g.mean_access[r], weighted / total, 1e-9 * weighted / total) << rows.code[r];
+  }
+  EXPECT_GT(g.gini_access[0], 0.3) << "most communes are far from the 40 sites";
+}
+
 TEST(Coverage, GiniOfTwoEqualCommunesOneWithoutAccessIsOneHalf) {
   // Two communes of 100, 60 min apart; one site: access a at its commune, 0 at the other.
   const geo::Territory t = test::tiny_territory({100, 100});
