@@ -110,14 +110,13 @@ YamlSection YamlSection::load_string(const std::string& text, const std::string&
   return YamlSection(root, name, base_dir, "", allowed);
 }
 
-YamlSection YamlSection::load_file(const std::filesystem::path& path,
-                                   std::initializer_list<std::string_view> allowed) {
+std::string read_text_file(const std::filesystem::path& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot open the scenario file");
+  if (!in) throw InputError(path.string(), "", "cannot open the " + what);
   std::stringstream ss;
   ss << in.rdbuf();
-  return load_string(ss.str(), path.string(), std::filesystem::absolute(path).parent_path(),
-                     allowed);
+  if (in.bad()) throw InputError(path.string(), "", "cannot read the " + what);
+  return ss.str();
 }
 
 std::string YamlSection::where(std::string_view key) const {

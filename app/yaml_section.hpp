@@ -18,14 +18,16 @@
 namespace covsim::app {
 
 // Closest candidate by edit distance when it is close enough to be a likely typo.
+// The whole file as text; InputError naming it when it cannot be read.
+std::string read_text_file(const std::filesystem::path& path, const std::string& what);
+
 std::optional<std::string> did_you_mean(std::string_view word,
                                         const std::vector<std::string>& candidates);
 
 class YamlSection {
  public:
-  // Parses `path`; malformed YAML gives an InputError with the parser's line and column.
-  static YamlSection load_file(const std::filesystem::path& path,
-                               std::initializer_list<std::string_view> allowed);
+  // Parses `text` read from `name`; malformed YAML gives an InputError with the parser's line
+  // and column.
   static YamlSection load_string(const std::string& text, const std::string& name,
                                  const std::filesystem::path& base_dir,
                                  std::initializer_list<std::string_view> allowed);
