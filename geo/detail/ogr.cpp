@@ -3,6 +3,7 @@
 #include <cpl_error.h>
 #include <ogr_core.h>
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -52,6 +53,33 @@ bool collect(OGRGeometryH g, MultiPolygon& out) {
   }
 }
 }  // namespace
+
+namespace {
+void CPL_STDCALL collect_message(CPLErr level, CPLErrorNum, const char* message) {
+  auto* log = static_cast<GdalMessages*>(CPLGetErrorHandlerUserData());
+  const std::string text = message ? message : "";
+  if (level == CE_Warning) log->warnings.push_back(text);
+  if (level == CE_Failure || level == CE_Fatal) log->failures.push_back(text);
+}
+}  // namespace
+
+GdalMessages::GdalMessages() {
+  ensure_gdal();
+  CPLPushErrorHandlerEx(collect_message, this);
+}
+
+GdalMessages::~GdalMessages() { CPLPopErrorHandler(); }
+
+std::string GdalMessages::join(const std::vector<std::string>& messages) {
+  std::string out;
+  std::vector<std::string> seen;
+  for (const std::string& m : messages) {
+    if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
+    seen.push_back(m);
+    out += (out.empty() ? "" : "; ") + m;
+  }
+  return out;
+}
 
 void ensure_gdal() {
   static std::once_flag once;

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "geo/geometry.hpp"
 
@@ -61,6 +62,24 @@ DatasetPtr open_vector(const std::string& path);
 // Spatial reference for "EPSG:2154", a WKT or anything OSRSetFromUserInput accepts, with
 // traditional GIS axis order (x = easting/longitude). Throws InputError naming `what`.
 SrsPtr make_srs(const std::string& definition, const std::string& what);
+
+// Collects the GDAL messages emitted on this thread while it lives (GDAL's handler stack is
+// per thread), so an error can quote what GDAL said about the file instead of losing it:
+// GeoJSON reports a bad coordinate when the file is opened, not when the feature is read.
+class GdalMessages {
+ public:
+  GdalMessages();
+  ~GdalMessages();
+  GdalMessages(const GdalMessages&) = delete;
+  GdalMessages& operator=(const GdalMessages&) = delete;
+
+  bool has_failures() const { return !failures.empty(); }
+  // Distinct messages joined with "; " (GDAL often repeats itself).
+  static std::string join(const std::vector<std::string>& messages);
+
+  std::vector<std::string> failures;  // CE_Failure and CE_Fatal
+  std::vector<std::string> warnings;  // CE_Warning
+};
 
 // Polygon/MultiPolygon/CurvePolygon/GeometryCollection -> MultiPolygon of its polygonal parts.
 // Returns false when the geometry holds no polygon at all (a line or a point layer).
