@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "geo/detail/ogr.hpp"
+#include "geo/detail/ogr_layer.hpp"
 #include "geo/error.hpp"
 
 namespace covsim::geo {
@@ -138,7 +139,7 @@ OpenLayer open_line_layer(const RoadOptions& o) {
                          ? "no line layer (layers: " + (layers.empty() ? "none" : layers) + ")"
                          : "several line layers, name one of: " + layers);
   }
-  out.where = "layer '" + std::string(OGR_L_GetName(out.layer)) + "'";
+  out.where = detail::layer_description(out.layer);
   const OGRwkbGeometryType type = OGR_L_GetGeomType(out.layer);
   if (type != wkbUnknown && !is_line_type(type))
     throw InputError(file, out.where,
@@ -237,15 +238,8 @@ Lines read_lines(const Territory& territory, const RoadOptions& o, RoadReport& r
   report.source = file + ", " + l.where;
   const detail::TransformPtr transform = to_territory_crs(l, o, territory.epsg);
 
-  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l.layer);
-  if (!o.class_field.empty() && OGR_FD_GetFieldIndex(defn, o.class_field.c_str()) < 0) {
-    std::string fields;
-    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
-      fields += std::string(i ? ", " : "") + OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-    throw InputError(file, l.where,
-                     "no road class field '" + o.class_field +
-                         "'; fields: " + (fields.empty() ? "none" : fields));
-  }
+  if (!o.class_field.empty())
+    detail::require_field(l.layer, file, o.class_field, "road class field");
   const Tags road_class(l.layer, o.class_field), oneway(l.layer, o.oneway_field),
       junction(l.layer, o.osm_implied_oneway ? "junction" : "");
   for (const auto& [cls, kmh] : o.speed_kmh)

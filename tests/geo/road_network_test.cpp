@@ -136,7 +136,8 @@ TEST(RoadNetwork, ErrorsNameTheFileAndWhatIsMissing) {
     road_travel_graph(t, o);
     FAIL() << "missing class field accepted";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.problem(), "no road class field 'highway'; fields: nature, name");
+    EXPECT_EQ(e.where(), "layer 'no_class_field'");
+    EXPECT_EQ(e.problem(), "no road class field 'highway' (fields: nature, name)");
   }
   o.class_field.clear();
   EXPECT_THROW(road_travel_graph(t, o), InputError);  // no classes and no speed for them
