@@ -1,0 +1,434 @@
+#include "sim/sweep.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "geo/error.hpp"
+
+namespace covsim::sim {
+
+namespace {
+
+// Figures that do not depend on the threshold, then the per-threshold block.
+enum Fixed : std::size_t {
+  kPostsLost,
+  kHoursLost,
+  kGapPopulation,
+  kPriorityGapPopulation,
+  kMeanAccess,
+  kGiniAccess,
+  kMeanMinutesChange,
+  kAbsorbedCommunes,
+  kHoursMoved,
+  kGroupsReplanned,
+  kFixedCount
+};
+enum PerThreshold : std::size_t {
+  kReached,
+  kPriorityReached,
+  kPopulationLosing,
+  kPriorityLosing,
+  kCommunesLosing,
+  kPerThresholdCount
+};
+
+constexpr double kFixedPoint = 1 << 20;  // per-commune minutes are summed in 2^-20 min units
+
+// A set of draws: the cells sharing it read their threshold's figures.
+struct Pass {
+  std::optional<double> rate;
+  ReallocationPolicy policy = ReallocationPolicy::none;
+  std::size_t threshold = 0;  // the reach absorb restores
+};
+
+struct Worker {
+  std::vector<std::uint8_t> active;
+  ReallocationScratch realloc;
+  CommuneCoverage after;
+  GroupCoverage groups;
+  std::vector<std::uint32_t> losses;  // commune * thresholds + t: draws losing reach
+  std::vector<std::int64_t> minutes;  // commune: Σ change, fixed point
+};
+
+std::string number_text(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+std::string cell_label(const SweepCell& c) {
+  return "rate " + (c.non_renewal_rate ? number_text(*c.non_renewal_rate) : "own") + ", " +
+         number_text(c.threshold_minutes) + " min, " + std::string(name(c.policy));
+}
+
+// The count and six statistics of each Summary as columns.
+void add_summary_columns(Table& t, const std::string& unit, const std::string& of,
+                         const std::vector<const Summary*>& summaries) {
+  struct Stat {
+    const char* name;
+    double Summary::*field;
+    const char* what;
+  };
+  static constexpr Stat kStats[] = {
+      {"mean", &Summary::mean, "Mean over draws of "},
+      {"min", &Summary::min, "Least over draws of "},
+      {"p5", &Summary::p5, "5th percentile over draws of "},
+      {"p50", &Summary::p50, "Median over draws of "},
+      {"p95", &Summary::p95, "95th percentile over draws of "},
+      {"max", &Summary::max, "Largest over draws of "},
+  };
+  std::vector<double> count;
+  for (const Summary* s : summaries) count.push_back(static_cast<double>(s->count));
+  add_numbers(t, "count", ColumnType::integer, "draws",
+              "Draws with a value (NaN ones are left out).", std::move(count));
+  for (const Stat& st : kStats) {
+    std::vector<double> values;
+    for (const Summary* s : summaries) values.push_back(s->*st.field);
+    add_numbers(t, st.name, ColumnType::real, unit, st.what + of + ".", std::move(values));
+  }
+}
+
+nlohmann::json summary_json(const Summary& s) {
+  return {{"count", s.count}, {"missing", s.missing}, {"mean", s.mean}, {"min", s.min},
+          {"p5", s.p5},       {"p50", s.p50},         {"p95", s.p95},   {"max", s.max}};
+}
+
+}  // namespace
+
+const std::vector<FigureInfo>& sweep_figures() {
+  static const std::vector<FigureInfo> kFigures = {
+      {"posts_lost", "posts", "Posts that do not continue."},
+      {"hours_lost", "h/week", "Weekly hours of the posts that do not continue."},
+      {"gap_population", "inhabitants", "Population not reached within the catchment."},
+      {"priority_gap_population", "inhabitants",
+       "Priority-area population not reached within the catchment."},
+      {"mean_access", "h/week per 10,000 inhabitants", "Population-weighted mean access (E2SFCA)."},
+      {"gini_access", "", "Gini coefficient of access over the population."},
+      {"mean_minutes_change", "min",
+       "Population-weighted mean change of minutes to the nearest fixed site, capped at the "
+       "travel table's cut-off."},
+      {"absorbed_communes", "communes", "Orphaned communes taken by a remaining advisor."},
+      {"hours_moved", "h/week", "Weekly hours moved to absorbed communes."},
+      {"groups_replanned", "groups", "Multi-centre and roaming groups re-planned."},
+      {"population_reached", "inhabitants", "Population reached within the threshold."},
+      {"priority_population_reached", "inhabitants",
+       "Priority-area population reached within the threshold."},
+      {"population_losing_reach", "inhabitants",
+       "Population reached within the threshold before renewal and not after."},
+      {"priority_population_losing_reach", "inhabitants",
+       "Priority-area population reached within the threshold before renewal and not after."},
+      {"communes_losing_reach", "communes",
+       "Communes reached within the threshold before renewal and not after."},
+  };
+  return kFigures;
+}
+
+std::vector<SweepCell> grid_cells(const SweepGrid& grid, const CoverageOptions& coverage) {
+  if (coverage.thresholds_minutes.empty())
+    throw Error("sweep: the coverage model has no threshold");
+  std::vector<std::optional<double>> rates;
+  for (const double r : grid.non_renewal_rates) {
+    if (!(r >= 0 && r <= 1))
+      throw Error("sweep: non-renewal rate " + number_text(r) + " is outside [0, 1]");
+    rates.emplace_back(r);
+  }
+  if (rates.empty()) rates.emplace_back(std::nullopt);
+  std::vector<float> thresholds = grid.thresholds_minutes;
+  if (thresholds.empty()) thresholds.push_back(0);  // the largest
+  std::vector<ReallocationPolicy> policies = grid.policies;
+  if (policies.empty()) policies.push_back(ReallocationPolicy::none);
+
+  std::vector<SweepCell> cells;
+  for (const std::optional<double>& r : rates)
+    for (const float t : thresholds) {
+      const std::size_t index = threshold_index(coverage, t);
+      for (const ReallocationPolicy p : policies)
+        cells.push_back({r, coverage.thresholds_minutes[index], index, p});
+    }
+  return cells;
+}
+
+SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
+                      const SweepOptions& options, Progress& progress) {
+  const CoverageModel& model = realloc.model();
+  const geo::Territory& territory = realloc.territory();
+  const PostTable& posts = realloc.posts();
+  if (options.draws == 0) throw Error("sweep: at least one draw is needed");
+  if (plan.posts() != posts.size())
+    throw Error("sweep: the renewal plan was made for another post table");
+  const std::vector<SweepCell> cells = grid_cells(options.grid, model.options());
+  const std::vector<std::string> unknown = plan.unknown_units();
+  for (const SweepCell& c : cells)
+    if (!c.non_renewal_rate && !unknown.empty())
+      throw Error("sweep: " + std::to_string(unknown.size()) +
+                  " random posts have no renewal probability (first: " + unknown.front() +
+                  "); give them one or sweep over non_renewal_rates");
+
+  const std::size_t n = territory.size();
+  const std::size_t nt = model.options().thresholds_minutes.size();
+  const std::size_t draws = options.draws;
+  const std::size_t slots = kFixedCount + nt * kPerThresholdCount;
+  const CommuneCoverage& before = realloc.baseline();
+  CoverageScratch base_scratch;
+  GroupCoverage before_groups;
+  model.summarise(before, base_scratch, before_groups);
+  const std::size_t rows = before_groups.rows();
+  const float cap = realloc.table().cutoff_minutes;
+  double total_population = 0;
+  for (const double p : territory.population) total_population += p;
+
+  SweepResult result;
+  result.seed = options.seed;
+  result.draws = options.draws;
+  result.thresholds_minutes = model.options().thresholds_minutes;
+  result.cutoff_minutes = cap;
+  result.rows = model.group_rows();
+  result.row_population = before_groups.population;
+  result.row_reached_before = before_groups.reached;
+  result.cells.resize(cells.size());
+
+  // Passes: absorb depends on T, none and replan do not.
+  std::vector<Pass> passes;
+  std::vector<std::size_t> pass_of(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const SweepCell& c = cells[i];
+    const std::size_t t = c.policy == ReallocationPolicy::absorb ? c.threshold : nt - 1;
+    auto it = std::find_if(passes.begin(), passes.end(), [&](const Pass& p) {
+      return p.rate == c.non_renewal_rate && p.policy == c.policy && p.threshold == t;
+    });
+    pass_of[i] = static_cast<std::size_t>(it - passes.begin());
+    if (it == passes.end()) passes.push_back({c.non_renewal_rate, c.policy, t});
+  }
+
+  progress.start("renewal sweep", passes.size() * draws);
+  tbb::enumerable_thread_specific<Worker> workers;
+  std::vector<double> figures(draws * slots);
+  std::vector<double> unreached(draws * rows * nt);
+  std::vector<std::uint64_t> loss_total(n * nt);
+  std::vector<std::int64_t> minutes_total(n);
+  std::vector<double> sort_scratch;
+
+  for (std::size_t pi = 0; pi < passes.size(); ++pi) {
+    const Pass& pass = passes[pi];
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, draws), [&](const auto& range) {
+      Worker& w = workers.local();
+      if (w.active.size() != posts.size()) w.active.assign(posts.size(), 0);
+      if (w.losses.size() != n * nt) w.losses.assign(n * nt, 0);
+      if (w.minutes.size() != n) w.minutes.assign(n, 0);
+      for (std::size_t d = range.begin(); d != range.end(); ++d) {
+        draw_renewal(plan, options.seed, d, pass.rate, w.active);
+        realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
+        model.summarise(w.after, w.realloc.coverage, w.groups);
+
+        double* f = figures.data() + d * slots;
+        std::fill(f, f + slots, 0.0);
+        for (PostId p = 0; p < posts.size(); ++p)
+          if (!w.active[p]) {
+            f[kPostsLost] += 1;
+            f[kHoursLost] += posts.posts[p].weekly_hours;
+          }
+        f[kGapPopulation] = w.groups.gap_population[0];
+        f[kPriorityGapPopulation] = w.groups.priority_gap_population[0];
+        f[kMeanAccess] = w.groups.mean_access[0];
+        f[kGiniAccess] = w.groups.gini_access[0];
+        f[kAbsorbedCommunes] = static_cast<double>(w.realloc.absorbed.size());
+        f[kHoursMoved] = w.realloc.hours_moved;
+        f[kGroupsReplanned] = w.realloc.groups_replanned;
+        double weighted_change = 0;
+        for (geo::CommuneId c = 0; c < n; ++c) {
+          const float change =
+              std::min(w.after.nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
+          weighted_change += territory.population[c] * change;
+          w.minutes[c] += std::llround(change * kFixedPoint);
+          const std::uint8_t lost = before.reached[c] & ~w.after.reached[c];
+          if (lost == 0) continue;
+          for (std::size_t t = 0; t < nt; ++t) {
+            if (!((lost >> t) & 1u)) continue;
+            double* ft = f + kFixedCount + t * kPerThresholdCount;
+            ft[kPopulationLosing] += territory.population[c];
+            ft[kPriorityLosing] += territory.priority_population[c];
+            ft[kCommunesLosing] += 1;
+            ++w.losses[c * nt + t];
+          }
+        }
+        f[kMeanMinutesChange] =
+            total_population > 0 ? weighted_change / total_population : std::nan("");
+        for (std::size_t t = 0; t < nt; ++t) {
+          double* ft = f + kFixedCount + t * kPerThresholdCount;
+          ft[kReached] = w.groups.reached_at(0, t);
+          ft[kPriorityReached] = w.groups.priority_reached_at(0, t);
+        }
+        double* u = unreached.data() + d * rows * nt;
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t t = 0; t < nt; ++t)
+            u[r * nt + t] = w.groups.population[r] - w.groups.reached_at(r, t);
+        progress.advance();
+      }
+    });
+
+    // Integer sums: the same whichever thread counted what.
+    std::fill(loss_total.begin(), loss_total.end(), 0);
+    std::fill(minutes_total.begin(), minutes_total.end(), 0);
+    for (Worker& w : workers) {
+      for (std::size_t i = 0; i < w.losses.size(); ++i) loss_total[i] += w.losses[i];
+      for (std::size_t i = 0; i < w.minutes.size(); ++i) minutes_total[i] += w.minutes[i];
+      std::fill(w.losses.begin(), w.losses.end(), 0);
+      std::fill(w.minutes.begin(), w.minutes.end(), 0);
+    }
+
+    for (std::size_t ci = 0; ci < cells.size(); ++ci) {
+      if (pass_of[ci] != pi) continue;
+      CellResult& cr = result.cells[ci];
+      cr.cell = cells[ci];
+      const std::size_t t = cr.cell.threshold;
+      for (std::size_t k = 0; k < kFixedCount; ++k)
+        cr.figures.push_back(summarise_strided(figures, k, slots, draws, sort_scratch));
+      for (std::size_t k = 0; k < kPerThresholdCount; ++k)
+        cr.figures.push_back(summarise_strided(figures, kFixedCount + t * kPerThresholdCount + k,
+                                               slots, draws, sort_scratch));
+      cr.loss_probability.resize(n);
+      cr.expected_minutes_change.resize(n);
+      for (geo::CommuneId c = 0; c < n; ++c) {
+        cr.loss_probability[c] =
+            static_cast<double>(loss_total[c * nt + t]) / static_cast<double>(draws);
+        cr.expected_minutes_change[c] =
+            static_cast<double>(minutes_total[c]) / kFixedPoint / static_cast<double>(draws);
+      }
+      for (std::size_t r = 0; r < rows; ++r)
+        cr.group_without_reach.push_back(
+            summarise_strided(unreached, r * nt + t, rows * nt, draws, sort_scratch));
+    }
+  }
+  progress.finish();
+  return result;
+}
+
+Table sweep_cells_table(const SweepResult& result) {
+  std::vector<double> index, rate, threshold;
+  std::vector<std::string> policy;
+  for (std::size_t i = 0; i < result.cells.size(); ++i) {
+    const SweepCell& c = result.cells[i].cell;
+    index.push_back(static_cast<double>(i));
+    rate.push_back(c.non_renewal_rate ? *c.non_renewal_rate : std::nan(""));
+    threshold.push_back(c.threshold_minutes);
+    policy.emplace_back(name(c.policy));
+  }
+  Table t;
+  t.name = "sweep_cells";
+  add_numbers(t, "cell", ColumnType::integer, "", "Cell index.", std::move(index));
+  add_numbers(t, "non_renewal_rate", ColumnType::real, "",
+              "Probability that a random post does not renew; empty: each post's own "
+              "probability.",
+              std::move(rate));
+  add_numbers(t, "threshold_minutes", ColumnType::real, "min", "Reach threshold T.",
+              std::move(threshold));
+  add_texts(t, "policy", "Reallocation policy: " + allowed_reallocation_policies() + ".",
+            std::move(policy));
+  return t;
+}
+
+Table sweep_figures_table(const SweepResult& result) {
+  const std::vector<FigureInfo>& info = sweep_figures();
+  std::vector<double> cell;
+  std::vector<std::string> label, figure, unit;
+  std::vector<const Summary*> summaries;
+  for (std::size_t i = 0; i < result.cells.size(); ++i)
+    for (std::size_t k = 0; k < info.size(); ++k) {
+      cell.push_back(static_cast<double>(i));
+      label.push_back(cell_label(result.cells[i].cell));
+      figure.push_back(info[k].name);
+      unit.push_back(info[k].unit);
+      summaries.push_back(&result.cells[i].figures[k]);
+    }
+  Table t;
+  t.name = "sweep_figures";
+  add_numbers(t, "cell", ColumnType::integer, "", "Cell index.", std::move(cell));
+  add_texts(t, "parameters", "Non-renewal rate, threshold and policy of the cell.",
+            std::move(label));
+  add_texts(t, "figure", "Figure name.", std::move(figure));
+  add_texts(t, "unit", "Unit of the figure.", std::move(unit));
+  add_summary_columns(t, "", "the figure", summaries);
+  return t;
+}
+
+Table sweep_groups_table(const SweepResult& result, std::size_t cell) {
+  const CellResult& cr = result.cells.at(cell);
+  const std::size_t nt = result.thresholds_minutes.size();
+  std::vector<double> before;
+  std::vector<const Summary*> summaries;
+  for (std::size_t r = 0; r < cr.group_without_reach.size(); ++r) {
+    before.push_back(result.row_population[r] -
+                     result.row_reached_before[r * nt + cr.cell.threshold]);
+    summaries.push_back(&cr.group_without_reach[r]);
+  }
+  Table t;
+  t.name = "sweep_groups";
+  add_texts(t, "grouping", "Grouping key; \"all\" for the territory.", result.rows.grouping);
+  add_texts(t, "code", "Group code.", result.rows.code);
+  add_texts(t, "name", "Group name.", result.rows.name);
+  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+              result.row_population);
+  add_numbers(t, "without_reach_before", ColumnType::real, "inhabitants",
+              "Population without reach within T before renewal.", std::move(before));
+  add_summary_columns(t, "inhabitants", "the population without reach within T", summaries);
+  return t;
+}
+
+Table sweep_communes_table(const SweepResult& result, const geo::Territory& territory,
+                           std::size_t cell) {
+  const CellResult& cr = result.cells.at(cell);
+  Table t;
+  t.name = "sweep_communes";
+  add_texts(t, "code", "Commune code (INSEE).", territory.code);
+  add_texts(t, "name", "Commune name.", territory.name);
+  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+              territory.population);
+  add_numbers(t, "priority_population", ColumnType::real, "inhabitants",
+              "Inhabitants of priority areas (QPV, ZRR).", territory.priority_population);
+  add_numbers(t, "loss_probability", ColumnType::real, "",
+              "Share of draws in which the commune is reached within T before renewal "
+              "and not after.",
+              cr.loss_probability);
+  add_numbers(t, "expected_minutes_change", ColumnType::real, "min",
+              "Mean over draws of the change of minutes to the nearest fixed site, both "
+              "capped at the travel table's cut-off of " +
+                  number_text(result.cutoff_minutes) + " min.",
+              cr.expected_minutes_change);
+  return t;
+}
+
+nlohmann::json to_json(const SweepResult& result, const geo::Territory& territory) {
+  nlohmann::json j;
+  j["seed"] = result.seed;
+  j["draws"] = result.draws;
+  j["percentile_method"] = "linear interpolation between closest ranks (Hyndman-Fan type 7)";
+  j["thresholds_minutes"] = result.thresholds_minutes;
+  j["cutoff_minutes"] = result.cutoff_minutes;
+  nlohmann::json cells = nlohmann::json::array();
+  const std::vector<FigureInfo>& info = sweep_figures();
+  for (std::size_t i = 0; i < result.cells.size(); ++i) {
+    const CellResult& cr = result.cells[i];
+    nlohmann::json c;
+    c["non_renewal_rate"] =
+        cr.cell.non_renewal_rate ? nlohmann::json(*cr.cell.non_renewal_rate) : nlohmann::json();
+    c["threshold_minutes"] = cr.cell.threshold_minutes;
+    c["policy"] = name(cr.cell.policy);
+    nlohmann::json figures = nlohmann::json::object();
+    for (std::size_t k = 0; k < info.size(); ++k)
+      figures[info[k].name] = summary_json(cr.figures[k]);
+    c["figures"] = std::move(figures);
+    c["groups"] = to_json(sweep_groups_table(result, i));
+    c["communes"] = to_json(sweep_communes_table(result, territory, i));
+    cells.push_back(std::move(c));
+  }
+  j["cells"] = std::move(cells);
+  return j;
+}
+
+}  // namespace covsim::sim

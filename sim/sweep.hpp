@@ -1,0 +1,135 @@
+// What-if sweeps: Monte Carlo draws of the renewal of every random post, over a grid of
+// parameters (non-renewal rate, threshold, reallocation policy), summarised as distributions:
+// every figure's mean and P5/P50/P95, per commune the probability of losing reach and the
+// expected change of minutes, per group the distribution of population without reach.
+//
+//   SweepResult r = run_sweep(plan, reallocator, {.seed = 7, .draws = 1000, .grid = grid});
+//   std::string json = to_json(r, territory).dump();
+//
+// Reproducible: draw d of every cell renews the posts by uniform(seed, d, post key) (see
+// sim/renewal.hpp), so the same seed gives identical output whatever the thread count, and the
+// cells share their random numbers (common random numbers: cells differ by their parameters,
+// not by noise; with a non-renewal rate r a post is lost when u >= 1 - r, so a higher rate only
+// ever loses more posts). Draws run in parallel (TBB) into per-draw slots, then are summarised
+// in draw order; per-commune sums are integers (counts, minutes in fixed point of 2^-20 min),
+// so no floating sum depends on scheduling.
+//
+// Figures of a cell with threshold T, per draw, then summarised (sim/distribution.hpp):
+//   posts_lost, hours_lost             posts not continuing, their weekly hours
+//   gap_population, priority_gap_population   not reached within the catchment (coverage gap)
+//   mean_access, gini_access           of the whole territory (sim/coverage.hpp)
+//   mean_minutes_change                population-weighted mean change of minutes to the
+//                                      nearest fixed site (see below)
+//   absorbed_communes, hours_moved     absorb policy (0 otherwise)
+//   groups_replanned                   replan policy (0 otherwise)
+//   population_reached, priority_population_reached       within T
+//   population_losing_reach, priority_population_losing_reach, communes_losing_reach:
+//       reached within T before renewal (every post active), not after
+// Minutes: a commune's minutes to its nearest fixed site are capped at the travel table's
+// cut-off (beyond it, the true time is unknown, so "no site within the cut-off" counts as the
+// cut-off). The change is after − before: positive when a site is lost, negative when a re-plan
+// brings one closer. Roaming visits do not change minutes (they change reach and access).
+// Per group (every summary row of the coverage model): population not reached within T.
+//
+// Grid: the cartesian product rates × thresholds × policies, in that nesting order (rate
+// outermost). Draws are shared between cells that differ only by T under policies none and
+// replan (T does not change what they do), so those cost one run for every T.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/progress.hpp"
+#include "geo/territory.hpp"
+#include "sim/coverage.hpp"
+#include "sim/distribution.hpp"
+#include "sim/reallocation.hpp"
+#include "sim/renewal.hpp"
+#include "sim/run_result.hpp"
+
+namespace covsim::sim {
+
+struct SweepGrid {
+  // Each value replaces every random post's probability of not renewing; empty: each post
+  // keeps its own probability (every one must then be known).
+  std::vector<double> non_renewal_rates{};
+  // Each must be one of the coverage model's thresholds; empty: the largest.
+  std::vector<float> thresholds_minutes{};
+  std::vector<ReallocationPolicy> policies{};  // empty: none
+};
+
+struct SweepOptions {
+  std::uint64_t seed = 1;
+  std::uint32_t draws = 1000;
+  SweepGrid grid{};
+};
+
+struct SweepCell {
+  std::optional<double> non_renewal_rate{};
+  float threshold_minutes = 0;
+  std::size_t threshold = 0;  // index in the coverage model's thresholds
+  ReallocationPolicy policy = ReallocationPolicy::none;
+};
+
+// The cells of `grid` in the order above. Throws covsim::Error on a rate outside [0, 1] or a
+// threshold that is not one of `coverage`'s.
+std::vector<SweepCell> grid_cells(const SweepGrid& grid, const CoverageOptions& coverage);
+
+struct FigureInfo {
+  std::string name;
+  std::string unit;
+  std::string description;
+};
+// The figures of every cell, in the order of CellResult::figures.
+const std::vector<FigureInfo>& sweep_figures();
+
+struct CellResult {
+  SweepCell cell;
+  std::vector<Summary> figures;  // sweep_figures() order
+  // Per commune: share of draws in which it is reached within T before renewal and not after;
+  // expected change of capped minutes to the nearest fixed site.
+  std::vector<double> loss_probability;
+  std::vector<double> expected_minutes_change;
+  // Per summary row (CoverageModel::group_rows): population without reach within T.
+  std::vector<Summary> group_without_reach;
+};
+
+struct SweepResult {
+  std::uint64_t seed = 0;
+  std::uint32_t draws = 0;
+  std::vector<float> thresholds_minutes;
+  float cutoff_minutes = 0;
+  GroupRows rows;
+  // Before renewal (every post active), per summary row: population, and per threshold (flat,
+  // row * thresholds + t) population reached.
+  std::vector<double> row_population;
+  std::vector<double> row_reached_before;
+  std::vector<CellResult> cells;
+};
+
+// Throws covsim::Error when draws is 0, or a cell without a rate meets a post whose renewal
+// probability is unknown (the message names the first).
+SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& reallocator,
+                      const SweepOptions& options, Progress& progress = null_progress());
+
+// One row per cell: its index and parameters.
+Table sweep_cells_table(const SweepResult& result);
+// One row per (cell, figure): parameters, figure, unit, count, mean, min, p5, p50, p95, max.
+Table sweep_figures_table(const SweepResult& result);
+// Cell `cell`, one row per summary row: grouping, code, name, population, reached before, and
+// the distribution of population without reach.
+Table sweep_groups_table(const SweepResult& result, std::size_t cell);
+// Cell `cell`, one row per commune (row = CommuneId): code, name, population, priority
+// population, loss_probability, expected_minutes_change.
+Table sweep_communes_table(const SweepResult& result, const geo::Territory& territory,
+                           std::size_t cell);
+
+// {"seed", "draws", "percentile_method", "thresholds_minutes", "cutoff_minutes",
+//  "cells": [{"non_renewal_rate", "threshold_minutes", "policy", "figures": {name: {count,
+//  missing, mean, min, p5, p50, p95, max}}, "groups": table, "communes": table}]}
+nlohmann::json to_json(const SweepResult& result, const geo::Territory& territory);
+
+}  // namespace covsim::sim

@@ -1,0 +1,214 @@
+#include "sim/reallocation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "geo/error.hpp"
+#include "sim/renewal.hpp"
+#include "sim/renewal_impact.hpp"
+#include "tests/sim/renewal_fixtures.hpp"
+
+namespace covsim::sim {
+namespace {
+
+using test::Line;
+
+TEST(Reallocation, NoneLeavesTheLostPostsCommunesInTheGap) {
+  Line s;
+  s.add("P0", 0);
+  s.add("P1", 5);
+  s.build();
+  // Before: within 15 min C0, C1 (from C0) and C4, C5 (from C5); within 30 everyone.
+  const CommuneCoverage& before = s.realloc->baseline();
+  EXPECT_EQ(before.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 3}));
+
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::none, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  // Without P1: C0 serves C0..C3 within 30, C4 (40 min) and C5 (50 min) lose all reach.
+  EXPECT_EQ(after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 0, 0}));
+  EXPECT_EQ(after.nearest_minutes, (std::vector<float>{0, 10, 20, 30, 40, 50}));
+  EXPECT_EQ(&s.realloc->evaluated(scratch), &s.base);
+}
+
+TEST(Reallocation, AbsorbTakesOrphansWithinTheBudgetLargestFirst) {
+  Line s;
+  s.add("P0", 0);
+  s.add("P1", 5);
+  s.build();
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  // Orphans at 30 min: C5 (600 inhabitants) then C4 (500). P0's budget: 0.5 × 35 = 17.5 h.
+  //   C5: max(3.5, 0.6) + 2 × 50 / 60 = 5.1667 h;  C4: max(3.5, 0.5) + 2 × 40 / 60 = 4.8333 h.
+  EXPECT_EQ(scratch.orphans, 2u);
+  ASSERT_EQ(scratch.absorbed.size(), 2u);
+  EXPECT_EQ(scratch.absorbed[0].commune, 5u);
+  EXPECT_EQ(scratch.absorbed[1].commune, 4u);
+  EXPECT_EQ(scratch.absorbed[0].post, 0u);
+  EXPECT_NEAR(scratch.absorbed[0].travel_hours, 100.0 / 60, 1e-12);
+  EXPECT_NEAR(scratch.hours_moved, 3.5 + 100.0 / 60 + 3.5 + 80.0 / 60, 1e-12);
+  // Visited weekly, both are reached again; P0's site keeps 35 − 10 = 25 h.
+  EXPECT_EQ(after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 3}));
+  const Deployment& d = s.realloc->evaluated(scratch);
+  ASSERT_EQ(d.circuits(), 1u);
+  EXPECT_EQ(d.circuit_post[0], 0u);
+  EXPECT_NEAR(d.site_weekly_hours[0], 25, 1e-12);
+  EXPECT_NEAR(d.stop_presence_hours_per_month[0], 3.5 * 52 / 12, 1e-12);
+  EXPECT_NEAR(after.visits_per_month[5], 52.0 / 12, 1e-12);
+}
+
+TEST(Reallocation, ProtectedHoursShrinkTheBudgetAndWhatDoesNotFitStaysInTheGap) {
+  Line s;
+  s.add("P0", 0);
+  s.add("P1", 5);
+  // The host pays for 25 of P0's 35 hours: budget 0.5 × 10 = 5 h. C5 (5.17 h) does not fit,
+  // C4 (4.83 h) does.
+  s.build({.protected_hours = {{"P0", 25}}});
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  ASSERT_EQ(scratch.absorbed.size(), 1u);
+  EXPECT_EQ(scratch.absorbed[0].commune, 4u);
+  EXPECT_EQ(after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 0}));
+
+  // The deterministic scenario reports C5 losing reach at both thresholds, and C4 at none.
+  PostTable& posts = s.posts;
+  posts.posts[1].renewal = Renewal::not_renewed;
+  const RenewalPlan plan = plan_renewal(s.territory, posts, {});
+  const RenewalImpact im = assess_renewal(
+      plan, *s.realloc, {.policy = ReallocationPolicy::absorb, .threshold_minutes = 30});
+  EXPECT_EQ(im.active, (std::vector<std::uint8_t>{1, 0}));
+  // Row 0 is the territory, row 1 EPCI E; [row * 2 + t].
+  EXPECT_EQ(im.population_losing, (std::vector<double>{600, 600, 600, 600}));
+  EXPECT_EQ(im.priority_population_losing, (std::vector<double>{100, 100, 100, 100}));
+  EXPECT_EQ(im.communes_losing, (std::vector<std::uint32_t>{1, 1, 1, 1}));
+  const Table losses = impact_losses_table(im, *s.realloc);
+  ASSERT_EQ(losses.rows(), 2u);
+  EXPECT_EQ(losses.find("code")->texts, (std::vector<std::string>{"C5", "C5"}));
+  EXPECT_EQ(losses.find("threshold_minutes")->numbers, (std::vector<double>{15, 30}));
+  EXPECT_EQ(losses.find("minutes_after")->numbers, (std::vector<double>{50, 50}));
+  EXPECT_EQ(impact_absorbed_table(im, *s.realloc).find("post")->texts,
+            (std::vector<std::string>{"P0"}));
+  // The after deployment holds only P0: its site with 35 − 4.83 h and its new circuit.
+  EXPECT_EQ(im.after_deployment.site_post, (std::vector<PostId>{0}));
+  EXPECT_NEAR(im.after_deployment.site_weekly_hours[0], 35 - 3.5 - 80.0 / 60, 1e-12);
+}
+
+TEST(Reallocation, AbsorbStaysWithinTheGroup) {
+  Line s({"E", "E", "E", "F", "F", "F"});
+  s.add("P0", 0);
+  s.add("P1", 5);
+  s.build();
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  EXPECT_EQ(scratch.orphans, 2u);
+  EXPECT_TRUE(scratch.absorbed.empty()) << "P0's EPCI is E, the orphans are in F";
+  EXPECT_EQ(after.reached[4], 0);
+
+  // With no group key any advisor may absorb.
+  Line any({"E", "E", "E", "F", "F", "F"});
+  any.add("P0", 0);
+  any.add("P1", 5);
+  ReallocationOptions o;
+  o.absorb.group_key.clear();
+  any.build(o);
+  any.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch,
+                     after);
+  EXPECT_EQ(scratch.absorbed.size(), 2u);
+}
+
+TEST(Reallocation, ReplanRedrawsTheRoamingCircuitsWithTheAdvisorsLeft) {
+  Line s;
+  s.add("R0", 0, Strategy::roaming);
+  s.add("R1", 5, Strategy::roaming);
+  s.build();
+  ASSERT_EQ(s.base.circuits(), 2u);
+  const std::vector<std::uint8_t> active = {1, 0};
+  ReallocationScratch scratch;
+  CommuneCoverage none, replanned;
+  s.realloc->apply(ReallocationPolicy::none, active, 1, scratch, none);
+  // R1's catchment is no longer visited.
+  std::size_t unvisited = 0;
+  for (geo::CommuneId c = 0; c < 6; ++c) unvisited += none.visits_per_month[c] == 0;
+  EXPECT_GT(unvisited, 0u);
+
+  s.realloc->apply(ReallocationPolicy::replan, active, 1, scratch, replanned);
+  EXPECT_EQ(scratch.groups_replanned, 1u);
+  // Re-planning is deploy() on the posts left: R0 alone over the whole EPCI.
+  PostTable left;
+  left.posts = {s.posts.posts[0]};
+  const Deployment alone = deploy(s.territory, left, s.table, s.among, s.deploy_options);
+  const Deployment& d = s.realloc->evaluated(scratch);
+  ASSERT_EQ(d.circuits(), 1u);
+  EXPECT_EQ(d.circuit_post[0], 0u);
+  EXPECT_EQ(d.stop_commune, alone.stop_commune);
+  EXPECT_EQ(d.stop_visits_per_month, alone.stop_visits_per_month);
+  for (geo::CommuneId c = 0; c < 6; ++c) EXPECT_GT(replanned.visits_per_month[c], 0) << c;
+  EXPECT_EQ(replanned.reached, (std::vector<std::uint8_t>(6, 3)));
+
+  // Same case again: served from the cache, same result.
+  CommuneCoverage again;
+  s.realloc->apply(ReallocationPolicy::replan, active, 1, scratch, again);
+  EXPECT_EQ(again.visits_per_month, replanned.visits_per_month);
+}
+
+TEST(Reallocation, ReplanKeepsProtectedHoursWhereTheyAre) {
+  Line s;
+  s.add("M0", 1, Strategy::multi_centre).site_count = 1;
+  s.add("M1", 4, Strategy::multi_centre).site_count = 1;
+  s.build({.protected_hours = {{"M0", 14}}});
+  // Base: two sites shared by both posts. M1 lost: M0 keeps 14 h on its two base sites (in
+  // their proportions) and re-plans its other 21 h alone, on one site.
+  const std::vector<std::uint8_t> active = {1, 0};
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::replan, active, 1, scratch, after);
+  const Deployment& d = s.realloc->evaluated(scratch);
+  double base_m0 = 0, kept = 0, replanned = 0;
+  for (SiteId k = 0; k < s.base.sites(); ++k)
+    if (s.base.site_post[k] == 0) base_m0 += s.base.site_weekly_hours[k];
+  ASSERT_DOUBLE_EQ(base_m0, 35);
+  PostTable left;
+  left.posts = {s.posts.posts[0]};
+  left.posts[0].weekly_hours = 21;
+  const Deployment alone = deploy(s.territory, left, s.table, s.among, s.deploy_options);
+  ASSERT_EQ(alone.sites(), 1u);
+  for (SiteId k = 0; k < d.sites(); ++k) {
+    EXPECT_EQ(d.site_post[k], 0u);
+    if (k + 1 < d.sites()) {
+      EXPECT_EQ(d.site_commune[k], s.base.site_commune[k]);
+      EXPECT_NEAR(d.site_weekly_hours[k], s.base.site_weekly_hours[k] * 14 / 35, 1e-12);
+      kept += d.site_weekly_hours[k];
+    } else {
+      EXPECT_EQ(d.site_commune[k], alone.site_commune[0]);
+      replanned += d.site_weekly_hours[k];
+    }
+  }
+  EXPECT_NEAR(kept, 14, 1e-12);
+  EXPECT_NEAR(replanned, 21, 1e-12);
+}
+
+TEST(Reallocation, BadProtectedHoursAndThresholdsAreReported) {
+  Line s;
+  s.add("P0", 0);
+  EXPECT_THROW(s.build({.protected_hours = {{"P9", 1}}}), InputError);
+  try {
+    s.build({.protected_hours = {{"P0", 40}}, .file = "scenario.yaml"});
+    FAIL() << "40 protected hours of 35 accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "scenario.yaml");
+    EXPECT_EQ(e.where(), "protected_hours[0], weekly_hours");
+  }
+  const CoverageOptions c{.thresholds_minutes = {15, 30}};
+  EXPECT_EQ(threshold_index(c, 0), 1u);
+  EXPECT_EQ(threshold_index(c, 15), 0u);
+  EXPECT_THROW(threshold_index(c, 20), Error);
+  EXPECT_EQ(parse_reallocation_policy("absorb"), ReallocationPolicy::absorb);
+  EXPECT_EQ(parse_reallocation_policy("move"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace covsim::sim

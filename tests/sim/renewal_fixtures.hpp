@@ -1,0 +1,75 @@
+// A hand-checkable scenario for renewal, reallocation and sweep tests: six communes on a line
+// with posts added by each test, the base deployment made by sim::deploy, a coverage model and a
+// Reallocator over them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/coverage.hpp"
+#include "sim/deployment.hpp"
+#include "sim/reallocation.hpp"
+#include "tests/sim/sim_fixtures.hpp"
+
+namespace covsim::sim::test {
+
+// Communes with the given populations, dense minutes and EPCI codes; every commune is a
+// candidate site; coverage thresholds 15 and 30 min. Tests add posts, then build().
+struct Scenario {
+  geo::Territory territory;
+  std::vector<std::vector<float>> minutes;
+  geo::TravelTable table;
+  MinutesAmong among = [this](std::span<const geo::CommuneId> communes) {
+    std::vector<float> out;
+    for (geo::CommuneId a : communes)
+      for (geo::CommuneId b : communes) out.push_back(minutes[a][b]);
+    return out;
+  };
+  PostTable posts;
+  DeploymentOptions deploy_options;
+  Deployment base;
+  std::optional<CoverageModel> model;
+  std::optional<Reallocator> realloc;
+
+  Scenario(const std::vector<double>& population, std::vector<std::vector<float>> m,
+           const std::vector<std::string>& epci, float cutoff)
+      : territory(tiny_territory(population)),
+        minutes(std::move(m)),
+        table(table_from_matrix(minutes, iota_ids(population.size()), cutoff)) {
+    add_grouping(territory, "epci", epci);
+  }
+  Scenario(const Scenario&) = delete;
+
+  Post& add(std::string id, geo::CommuneId home, Strategy strategy = Strategy::centrality) {
+    Post p;
+    p.id = std::move(id);
+    p.host_type = HostType::commune;
+    p.home = home;
+    p.strategy = strategy;
+    if (strategy != Strategy::centrality) {
+      p.group_key = "epci";
+      p.group = territory.grouping("epci")->of[home];
+    }
+    posts.posts.push_back(p);
+    return posts.posts.back();
+  }
+  void build(ReallocationOptions options = {}) {
+    base = deploy(territory, posts, table, among, deploy_options);
+    model.emplace(territory, table, CoverageOptions{.thresholds_minutes = {15, 30}});
+    realloc.emplace(territory, posts, table, base, *model, deploy_options, among,
+                    std::move(options));
+  }
+};
+
+// Six communes on a line, 10 min apart (C0 ... C5), populations 1000, 200, 300, 400, 500,
+// 600, priority populations 50 in C4 and 100 in C5, all in EPCI E unless a test says
+// otherwise; the table's cut-off is 60 min.
+struct Line : Scenario {
+  explicit Line(const std::vector<std::string>& epci = std::vector<std::string>(6, "E"))
+      : Scenario({1000, 200, 300, 400, 500, 600}, line_minutes(6, 10), epci, 60) {
+    territory.priority_population = {0, 0, 0, 0, 50, 100};
+  }
+};
+
+}  // namespace covsim::sim::test
