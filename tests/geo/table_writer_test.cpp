@@ -1,7 +1,6 @@
 #include "geo/table_writer.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace covsim::geo {
 namespace {
@@ -34,18 +34,7 @@ struct FrenchPunct : std::numpunct<char> {
 
 class TableWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("covsim-csv-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
-  }
+  std::size_t entries() const { return dir_.entries(); }
 
   // Three communes with every kind of value and every quoting case.
   static std::vector<FieldColumn> table() {
@@ -62,7 +51,7 @@ class TableWriterTest : public ::testing::Test {
       "2A004,\"Ajaccio, \"\"la cité\"\"\",71361,,false\r\n"
       "35238,\" Rennes\r\nnord\",-1234567,0.1,true\r\n";
 
-  fs::path dir_;
+  test::TempDir dir_;
 };
 
 TEST_F(TableWriterTest, QuotesFieldsAndWritesNaNAsEmpty) {
