@@ -196,6 +196,12 @@ std::string style_name(const VectorLayer& layer) {
   return utf8_prefix(name, kStyleNameLength);
 }
 
+std::vector<std::string> names_of(const VectorLayer& layer) {
+  std::vector<std::string> out;
+  for (const FieldColumn& c : layer.columns) out.push_back(c.name);
+  return out;
+}
+
 std::size_t total_features(std::span<const VectorLayer> layers) {
   std::size_t n = 0;
   for (const VectorLayer& l : layers) n += l.size();
@@ -234,8 +240,7 @@ VectorExportReport write_geopackage(const fs::path& target, std::span<const Vect
   VectorExportReport report;
   report.format = VectorFormat::geopackage;
   for (const VectorLayer& layer : layers) {
-    std::vector<std::string> names;
-    for (const FieldColumn& c : layer.columns) names.push_back(c.name);
+    const std::vector<std::string> names = names_of(layer);
     detail::write_layer({ds.get(), layer.name, file, VectorFormat::geopackage, srs.get()}, layer,
                         names, progress);
     const std::vector<FieldAlias> aliases = aliases_of(layer, names);
@@ -274,17 +279,24 @@ VectorExportReport write_file_per_layer(const fs::path& path, VectorFormat forma
   VectorExportReport report;
   report.format = format;
   for (const VectorLayer& layer : layers) {
-    LayerFiles f{stem + "_" + layer.name, {}};
-    for (const FieldColumn& c : layer.columns) f.names.push_back(c.name);
+    LayerFiles f{stem + "_" + layer.name, names_of(layer)};
     if (format == VectorFormat::shapefile) f.names = shapefile_field_names(f.names);
     for (std::size_t c = 0; c < f.names.size(); ++c)
       if (f.names[c] != layer.columns[c].name)
         report.renamed.push_back({layer.name, layer.columns[c].name, f.names[c]});
     // Refuse before any work rather than after minutes of writing.
-    if (!options.overwrite && fs::exists(directory / (f.base + ext)))
-      throw OutputError(
-          (directory / (f.base + ext)).string() +
-          ": already exists (refusing to overwrite it; ask for overwrite to replace it)");
+    if (!options.overwrite) {
+      std::vector<std::string> parts{ext};
+      if (format == VectorFormat::shapefile)
+        parts.insert(parts.end(), {".shx", ".dbf", ".prj", ".cpg"});
+      if (f.names != names_of(layer)) parts.push_back("_fields.csv");
+      if (layer.style || !aliases_of(layer, f.names).empty()) parts.push_back(".qml");
+      for (const std::string& part : parts)
+        if (fs::exists(directory / (f.base + part)))
+          throw OutputError(
+              (directory / (f.base + part)).string() +
+              ": already exists (refusing to overwrite it; ask for overwrite to replace it)");
+    }
     plan.push_back(std::move(f));
   }
 

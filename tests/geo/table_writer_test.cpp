@@ -1,5 +1,6 @@
 #include "geo/table_writer.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,12 +12,14 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "tests/error_message.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::geo {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string read_all(const fs::path& p) {
@@ -93,13 +96,9 @@ TEST_F(TableWriterTest, ByteOrderMarkOnRequest) {
 TEST_F(TableWriterTest, RefusesToOverwriteUnlessAsked) {
   const fs::path out = dir_ / "t.csv";
   std::ofstream(out) << "keep me";
-  try {
-    write_csv(out, table());
-    FAIL() << "expected OutputError";
-  } catch (const OutputError& e) {
-    EXPECT_NE(std::string(e.what()).find(out.string()), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
-  }
+  const std::string what = test::error_message<OutputError>([&] { write_csv(out, table()); });
+  EXPECT_THAT(what, HasSubstr(out.string()));
+  EXPECT_THAT(what, HasSubstr("already exists"));
   EXPECT_EQ(read_all(out), "keep me");
   write_csv(out, table(), {.overwrite = true});
   EXPECT_EQ(read_all(out), kExpected);
@@ -108,24 +107,15 @@ TEST_F(TableWriterTest, RefusesToOverwriteUnlessAsked) {
 
 TEST_F(TableWriterTest, UnwritableDirectoryNamesThePath) {
   const fs::path out = dir_ / "missing" / "t.csv";
-  try {
-    write_csv(out, table());
-    FAIL() << "expected OutputError";
-  } catch (const OutputError& e) {
-    EXPECT_NE(std::string(e.what()).find(out.string()), std::string::npos) << e.what();
-  }
+  EXPECT_THAT(test::error_message<OutputError>([&] { write_csv(out, table()); }),
+              HasSubstr(out.string()));
   EXPECT_EQ(entries(), 0u);
 }
 
 TEST_F(TableWriterTest, BadColumnsAreRefusedBeforeWriting) {
   const fs::path out = dir_ / "t.csv";
   auto expect_input_error = [&](std::vector<FieldColumn> cols, const std::string& needle) {
-    try {
-      write_csv(out, cols);
-      FAIL() << "expected InputError with " << needle;
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
+    EXPECT_THAT(test::error_message<InputError>([&] { write_csv(out, cols); }), HasSubstr(needle));
     EXPECT_EQ(entries(), 0u);
   };
   expect_input_error({FieldColumn::text("code", {"a", "b"}), FieldColumn::real("x", {1.0})},

@@ -2,6 +2,7 @@
 
 #include <cpl_minixml.h>
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -17,12 +18,14 @@
 
 #include "geo/detail/ogr.hpp"
 #include "geo/error.hpp"
+#include "tests/error_message.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::geo {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -387,13 +390,8 @@ TEST_F(VectorExportTest, RefusesToOverwriteUnlessAsked) {
   EXPECT_EQ(dir_.entries(), 1u);
 
   write_vector(dir_ / "out.shp", layers);
-  try {
-    write_vector(dir_ / "out.shp", layers);
-    FAIL() << "expected OutputError";
-  } catch (const OutputError& e) {
-    EXPECT_NE(std::string(e.what()).find("out_communes.shp: already exists"), std::string::npos)
-        << e.what();
-  }
+  EXPECT_THAT(test::error_message<OutputError>([&] { write_vector(dir_ / "out.shp", layers); }),
+              HasSubstr("out_communes.shp: already exists"));
   // Rewritten without style or long names, the old style and mapping must go.
   std::vector<VectorLayer> plain = layers;
   plain[0].style.reset();
@@ -417,6 +415,16 @@ TEST_F(VectorExportTest, OverwritingGeoJsonKeepsTheShapefileBesideIt) {
                        shapefile_field_names(names_of(layers[0])), VectorFormat::shapefile);
 }
 
+TEST_F(VectorExportTest, GeoJsonAndShapefileOfOneBaseShareTheStyleFile) {
+  // QGIS reads <file name>.qml for both, so the second write must not replace it unasked.
+  const std::vector<VectorLayer> layers = in_.layers();
+  write_vector(dir_ / "out.geojson", layers);
+  const std::size_t before = dir_.entries();
+  EXPECT_THAT(test::error_message<OutputError>([&] { write_vector(dir_ / "out.shp", layers); }),
+              HasSubstr("out_communes.qml: already exists"));
+  EXPECT_EQ(dir_.entries(), before);
+}
+
 TEST_F(VectorExportTest, UnwritableDirectoryNamesPathAndReason) {
   auto writable = [](const fs::path& d) {
     const fs::path probe = d / ".covsim-probe";
@@ -430,18 +438,14 @@ TEST_F(VectorExportTest, UnwritableDirectoryNamesPathAndReason) {
   if (writable(locked)) locked = "/sys";  // root ignores permission bits, not sysfs
   if (writable(locked)) GTEST_SKIP() << "no unwritable directory available";
   for (const char* name : {"out.gpkg", "out.shp"}) {
-    try {
-      write_vector(locked / name, in_.layers());
-      FAIL() << "expected OutputError";
-    } catch (const OutputError& e) {
-      const std::string what = e.what();
-      // The path asked for, the directory, and the system's reason after it.
-      EXPECT_EQ(what.rfind((locked / name).string(), 0), 0u) << what;
-      const std::string lead = "cannot write in " + locked.string() + ": ";
-      const std::size_t at = what.find(lead);
-      ASSERT_NE(at, std::string::npos) << what;
-      EXPECT_GT(what.size(), at + lead.size() + 3) << what;
-    }
+    const std::string what =
+        test::error_message<OutputError>([&] { write_vector(locked / name, in_.layers()); });
+    // The path asked for, the directory, and the system's reason after it.
+    EXPECT_EQ(what.rfind((locked / name).string(), 0), 0u) << what;
+    const std::string lead = "cannot write in " + locked.string() + ": ";
+    const std::size_t at = what.find(lead);
+    ASSERT_NE(at, std::string::npos) << what;
+    EXPECT_GT(what.size(), at + lead.size() + 3) << what;
   }
   ::chmod((dir_ / "locked").c_str(), 0755);
 }
@@ -449,12 +453,8 @@ TEST_F(VectorExportTest, UnwritableDirectoryNamesPathAndReason) {
 TEST_F(VectorExportTest, BadLayersAreRefusedBeforeAnyFileExists) {
   auto expect_refused = [&](std::vector<VectorLayer> layers, const char* file,
                             const std::string& needle) {
-    try {
-      write_vector(dir_ / file, layers);
-      FAIL() << "expected InputError with: " << needle;
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
+    EXPECT_THAT(test::error_message<InputError>([&] { write_vector(dir_ / file, layers); }),
+                HasSubstr(needle));
     EXPECT_EQ(dir_.entries(), 0u);
   };
   std::vector<VectorLayer> l = in_.layers();
@@ -488,6 +488,25 @@ TEST_F(VectorExportTest, BadLayersAreRefusedBeforeAnyFileExists) {
   std::get<std::vector<double>>(l[2].columns[1].values)[0] = kInf;
   expect_refused(l, "a.geojson", "an infinite value cannot be stored in GeoJSON");
   expect_refused({}, "a.gpkg", "no layer to write");
+}
+
+TEST_F(VectorExportTest, AccentedLayerAndFieldNamesInEveryFormat) {
+  std::vector<VectorLayer> layers = in_.layers();
+  layers.resize(2);
+  layers[1].name = "accès_médiathèques";
+  layers[1].columns[1].name = "durée";
+  for (const char* name : {"é.gpkg", "é.geojson", "è.shp"}) {
+    const VectorExportReport report = write_vector(dir_ / name, layers);
+    const bool dbf = report.format == VectorFormat::shapefile;
+    const std::vector<std::string> stored{"site", dbf ? "dur_e" : "durée"};
+    const std::string table = report.format == VectorFormat::geopackage
+                                  ? layers[1].name
+                                  : fs::path(name).stem().string() + "_" + layers[1].name;
+    const fs::path file = report.format == VectorFormat::geopackage
+                              ? dir_ / name
+                              : dir_ / (table + (dbf ? ".shp" : ".geojson"));
+    expect_layer_matches(file, table, layers[1], stored, report.format);
+  }
 }
 
 TEST_F(VectorExportTest, ShapefileNumbersKeepEveryIntegerDigit) {
