@@ -1,6 +1,7 @@
 #include "app/scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include "app/yaml_section.hpp"
@@ -105,28 +106,35 @@ void read_travel(const YamlSection& root, Scenario& out) {
   tr.cutoff_minutes = static_cast<float>(t->positive("cutoff_minutes", tr.cutoff_minutes));
   if (auto a = t->section(
           "adjacency", {"tolerance_m", "detour_factor", "speed_kmh", "density_speeds", "links"})) {
-    tr.tolerance_m = a->non_negative("tolerance_m", tr.tolerance_m);
-    tr.detour_factor = a->in_range("detour_factor", tr.detour_factor, 1.0, 5.0);
-    tr.speed_kmh = a->positive("speed_kmh", tr.speed_kmh);
+    tr.adjacency.tolerance_m = a->non_negative("tolerance_m", tr.adjacency.tolerance_m);
+    tr.speeds.detour_factor = a->in_range("detour_factor", tr.speeds.detour_factor, 1.0, 5.0);
+    tr.speeds.speed_kmh = a->positive("speed_kmh", tr.speeds.speed_kmh);
     for (const YamlSection& d : a->list("density_speeds", {"min_density", "speed_kmh"}))
-      tr.density_speeds.push_back({d.non_negative("min_density", 0), d.positive("speed_kmh", 1)});
+      tr.speeds.density_classes.push_back(
+          {d.non_negative("min_density", 0), d.positive("speed_kmh", 1)});
     for (const YamlSection& k : a->list("links", {"from", "to", "minutes"}))
-      tr.links.push_back(
-          {k.required_text("from"), k.required_text("to"), k.positive("minutes", 1), k.where()});
+      tr.speeds.extra_links.push_back(
+          {k.required_text("from"), k.required_text("to"), k.positive("minutes", 1)});
   }
   if (auto r = t->section("road", {"file", "layer", "class_field", "oneway_field", "speeds",
-                                   "default_speed_kmh", "access_speed_kmh"})) {
+                                   "unknown_class_speed_kmh", "access_speed_kmh", "source_crs"})) {
+    geo::RoadOptions& road = tr.road;
     auto file = r->path("file");
     if (!file) r->fail("file", "is required for the road model");
-    tr.road_file = *file;
-    tr.road_layer = r->text("layer", "");
-    tr.class_field = r->text("class_field", tr.class_field);
-    tr.oneway_field = r->text("oneway_field", tr.oneway_field);
-    tr.class_speeds_kmh = r->number_map("speeds");
-    for (const auto& [cls, kmh] : tr.class_speeds_kmh)
+    road.file = *file;
+    road.layer = r->text("layer", "");
+    road.class_field = r->text("class_field", road.class_field);
+    road.oneway_field = r->text("oneway_field", road.oneway_field);
+    // Listed classes replace or extend the defaults, so a planner tunes only what differs.
+    for (const auto& [cls, kmh] : r->number_map("speeds")) {
       if (kmh <= 0) r->fail("speeds", "speed of '" + cls + "' must be greater than 0");
-    tr.default_speed_kmh = r->non_negative("default_speed_kmh", 0);
-    tr.access_speed_kmh = r->positive("access_speed_kmh", tr.access_speed_kmh);
+      road.speed_kmh[cls] = kmh;
+      road.ignored_classes.erase(cls);
+    }
+    if (r->has("unknown_class_speed_kmh"))
+      road.unknown_class_speed_kmh = r->positive("unknown_class_speed_kmh", 1);
+    road.access_speed_kmh = r->positive("access_speed_kmh", road.access_speed_kmh);
+    road.source_crs = r->text("source_crs", "");
   }
   if (auto o = t->section("od", {"file", "origin", "destination", "minutes"})) {
     auto file = o->path("file");
@@ -136,7 +144,7 @@ void read_travel(const YamlSection& root, Scenario& out) {
     tr.destination_column = o->text("destination", tr.destination_column);
     tr.minutes_column = o->text("minutes", tr.minutes_column);
   }
-  if (tr.model == "road" && tr.road_file.empty())
+  if (tr.model == "road" && tr.road.file.empty())
     t->fail("road", "the road model needs a 'road' section with a 'file'");
   if (tr.model == "od" && tr.od_file.empty())
     t->fail("od", "the od model needs an 'od' section with a 'file'");
@@ -204,6 +212,122 @@ void read_posts(const YamlSection& root, Scenario& out) {
   }
 }
 
+template <typename E>
+std::vector<E> enums(const YamlSection& s, std::string_view key,
+                     std::optional<E> (*parse)(std::string_view), const std::string& allowed) {
+  std::vector<E> out;
+  for (const std::string& t : s.texts(key)) {
+    auto v = parse(t);
+    if (!v) s.fail(key, "'" + t + "' is not one of: " + allowed);
+    out.push_back(*v);
+  }
+  return out;
+}
+
+std::optional<sim::Date> date(const YamlSection& s, std::string_view key) {
+  auto t = s.text(key);
+  if (!t) return std::nullopt;
+  auto d = sim::parse_date(*t);
+  if (!d) s.fail(key, "'" + *t + "' is not a date of the form YYYY-MM-DD");
+  return d;
+}
+
+sim::RenewalRule read_rule(const YamlSection& r) {
+  sim::RenewalRule rule;
+  rule.name = r.text("name", r.key_path());
+  sim::RuleMatch& m = rule.match;
+  m.host_types = enums(r, "host_types", sim::parse_host_type, sim::allowed_host_types());
+  m.fundings = enums(r, "fundings", sim::parse_funding, sim::allowed_fundings());
+  if (r.has("priority_bonus")) m.priority_bonus = r.flag("priority_bonus", false);
+  m.contract_end_before = date(r, "contract_end_before");
+  m.contract_end_from = date(r, "contract_end_from");
+  m.statuses = enums(r, "statuses", sim::parse_renewal, sim::allowed_renewals());
+  m.strategies = enums(r, "strategies", sim::parse_strategy, sim::allowed_strategies());
+  m.post_ids = r.texts("posts");
+  m.home_group_key = r.text("home_group_key", "");
+  m.home_groups = r.texts("home_groups");
+  if (m.home_groups.empty() != m.home_group_key.empty())
+    r.fail("home_groups", "home_group_key and home_groups go together");
+  const std::string action = r.required_text("action");
+  auto a = sim::parse_rule_action(action);
+  if (!a) r.fail("action", "'" + action + "' is not one of: " + sim::allowed_rule_actions());
+  rule.action = *a;
+  if (rule.action == sim::RuleAction::probability || rule.action == sim::RuleAction::transfer) {
+    if (!r.has("probability")) r.fail("probability", "is required by the action " + action);
+    rule.probability = r.in_range("probability", 1, 0, 1);
+  } else if (r.has("probability")) {
+    r.fail("probability", "only the actions probability and transfer take a probability");
+  }
+  if (rule.action == sim::RuleAction::transfer)
+    rule.transfer_key = r.text("transfer_to", "epci");
+  else if (r.has("transfer_to"))
+    r.fail("transfer_to", "only the action transfer passes posts to a group");
+  return rule;
+}
+
+sim::ReallocationPolicy policy(const YamlSection& s, std::string_view key, std::string fallback) {
+  const std::string v = s.text(key, std::move(fallback));
+  auto p = sim::parse_reallocation_policy(v);
+  if (!p) s.fail(key, "'" + v + "' is not one of: " + sim::allowed_reallocation_policies());
+  return *p;
+}
+
+void read_renewal(const YamlSection& root, Scenario& out) {
+  auto s = root.section("renewal", {"rules", "default_probability", "reallocation", "threshold",
+                                    "random_posts", "absorb", "protected_hours"});
+  if (!s) return;
+  RenewalSettings r;
+  r.rules.file = out.file;
+  for (const YamlSection& rule :
+       s->list("rules", {"name", "host_types", "fundings", "priority_bonus", "contract_end_before",
+                         "contract_end_from", "statuses", "strategies", "posts", "home_group_key",
+                         "home_groups", "action", "probability", "transfer_to"}))
+    r.rules.rules.push_back(read_rule(rule));
+  if (s->has("default_probability"))
+    r.rules.default_probability = s->in_range("default_probability", 0, 0, 1);
+  r.impact.policy = policy(*s, "reallocation", "none");
+  r.impact.threshold_minutes = static_cast<float>(s->non_negative("threshold", 0));
+  r.impact.random_kept = s->choice("random_posts", "renewed", {"renewed", "lost"}) == "renewed";
+  r.reallocation.file = out.file;
+  if (auto a =
+          s->section("absorb", {"group_key", "min_hours", "hours_per_1000", "movable_share"})) {
+    sim::AbsorbOptions& o = r.reallocation.absorb;
+    o.group_key = a->text("group_key", o.group_key);
+    o.min_hours = a->non_negative("min_hours", o.min_hours);
+    o.hours_per_1000 = a->non_negative("hours_per_1000", o.hours_per_1000);
+    o.movable_share = a->in_range("movable_share", o.movable_share, 0, 1);
+  }
+  for (const YamlSection& h : s->list("protected_hours", {"post", "weekly_hours"}))
+    r.reallocation.protected_hours.push_back(
+        {h.required_text("post"), h.non_negative("weekly_hours", 0)});
+  out.renewal = std::move(r);
+}
+
+void read_sweep(const YamlSection& root, Scenario& out) {
+  auto s = root.section("sweep", {"draws", "seed", "non_renewal_rates", "thresholds", "policies"});
+  if (!s) return;
+  sim::SweepOptions o;
+  o.draws = static_cast<std::uint32_t>(s->integer("draws", o.draws, 1, 10'000'000));
+  o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, 1LL << 53));
+  if (s->node()["non_renewal_rates"].IsMap()) {
+    auto range = s->section("non_renewal_rates", {"from", "to", "step"});
+    const double from = range->in_range("from", 0, 0, 1);
+    const double to = range->in_range("to", 0.6, 0, 1);
+    const double step = range->positive("step", 0.1);
+    if (to < from) range->fail("to", "must not be below 'from'");
+    // Rounded to 1e-9 so 0.1 steps land on 0.3, not 0.30000000000000004.
+    for (int i = 0; from + i * step <= to + 1e-9; ++i)
+      o.grid.non_renewal_rates.push_back(std::round((from + i * step) * 1e9) / 1e9);
+  } else {
+    o.grid.non_renewal_rates = s->numbers_in_range("non_renewal_rates", 0, 1);
+  }
+  for (double t : s->positives("thresholds", {}))
+    o.grid.thresholds_minutes.push_back(static_cast<float>(t));
+  o.grid.policies =
+      enums(*s, "policies", sim::parse_reallocation_policy, sim::allowed_reallocation_policies());
+  out.sweep = o;
+}
+
 void read_output(const YamlSection& root, Scenario& out) {
   OutputSettings& o = out.output;
   auto s = root.section("output", {"dir", "overwrite", "vector", "maps", "tables"});
@@ -246,6 +370,8 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
   read_coverage(root, s);
   read_deployment(root, s);
   read_posts(root, s);
+  read_renewal(root, s);
+  read_sweep(root, s);
   read_output(root, s);
   const float largest =
       std::max(s.coverage.thresholds_minutes.back(), s.coverage.catchment_minutes);

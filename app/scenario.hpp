@@ -13,10 +13,17 @@
 #include <string>
 #include <vector>
 
+#include "geo/adjacency.hpp"
+#include "geo/adjacency_travel.hpp"
+#include "geo/road_network.hpp"
 #include "geo/synthetic_territory.hpp"
 #include "geo/territory_loader.hpp"
 #include "sim/coverage.hpp"
 #include "sim/deployment.hpp"
+#include "sim/reallocation.hpp"
+#include "sim/renewal.hpp"
+#include "sim/renewal_impact.hpp"
+#include "sim/sweep.hpp"
 
 namespace covsim::app {
 
@@ -25,36 +32,13 @@ struct TerritorySettings {
   geo::LoadOptions load;
 };
 
-struct FerryLink {
-  std::string from_code;
-  std::string to_code;
-  double minutes = 0;
-  std::string where;  // file:line of the entry, for errors found once codes are resolved
-};
-
-struct DensitySpeed {
-  double min_density = 0;  // inhabitants per km²
-  double speed_kmh = 0;
-};
-
 struct TravelSettings {
   std::string model = "adjacency";  // adjacency | road | od
   float cutoff_minutes = 45;
-  // adjacency
-  double tolerance_m = 5;
-  double detour_factor = 1.3;
-  double speed_kmh = 60;
-  std::vector<DensitySpeed> density_speeds;
-  std::vector<FerryLink> links;
-  // road
-  std::filesystem::path road_file;
-  std::string road_layer;
-  std::string class_field = "highway";
-  std::string oneway_field = "oneway";
-  std::vector<std::pair<std::string, double>> class_speeds_kmh;
-  double default_speed_kmh = 0;  // 0: roads of an unlisted class are an error
-  double access_speed_kmh = 30;
-  // od
+  geo::AdjacencyOptions adjacency;
+  geo::SpeedModel speeds;  // adjacency model
+  geo::RoadOptions road;   // road model
+  // od model: a CSV of origin code, destination code, minutes.
   std::filesystem::path od_file;
   std::string origin_column = "origin";
   std::string destination_column = "destination";
@@ -71,6 +55,12 @@ struct PostSettings {
   std::optional<std::filesystem::path> csv;
   std::vector<InlinePost> inline_posts;
   std::string where;  // file:line of the posts key
+};
+
+struct RenewalSettings {
+  sim::RenewalRules rules;
+  sim::ReallocationOptions reallocation;
+  sim::ImpactOptions impact;
 };
 
 struct OutputSettings {
@@ -90,6 +80,8 @@ struct Scenario {
   sim::CoverageOptions coverage;
   sim::DeploymentOptions deployment;
   PostSettings posts;
+  std::optional<RenewalSettings> renewal;  // absent: no renewal scenario
+  std::optional<sim::SweepOptions> sweep;  // absent: `covsim sweep` refuses to run
   OutputSettings output;
   std::string yaml_text;  // the text it was read from, for provenance in outputs
 };

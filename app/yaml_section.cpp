@@ -256,6 +256,22 @@ std::vector<std::string> YamlSection::texts(std::string_view key) const {
   return out;
 }
 
+std::vector<double> YamlSection::numbers_in_range(std::string_view key, double lo,
+                                                  double hi) const {
+  std::vector<double> out;
+  for (const std::string& s : texts(key)) {
+    auto v = parse_number(s);
+    if (!v) fail(key, "expected numbers, got '" + s + "'");
+    if (!std::isfinite(*v) || *v < lo || *v > hi) {
+      std::ostringstream os;
+      os << "every value must be between " << lo << " and " << hi << ", got " << s;
+      fail(key, os.str());
+    }
+    out.push_back(*v);
+  }
+  return out;
+}
+
 std::vector<double> YamlSection::positives(std::string_view key,
                                            std::vector<double> fallback) const {
   if (!has(key)) return fallback;

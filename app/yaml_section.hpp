@@ -67,6 +67,8 @@ class YamlSection {
   bool flag(std::string_view key, bool fallback) const;
   // A scalar or a list of scalars.
   std::vector<std::string> texts(std::string_view key) const;
+  // A number or a list of numbers, each finite and in [lo, hi].
+  std::vector<double> numbers_in_range(std::string_view key, double lo, double hi) const;
   std::vector<double> positives(std::string_view key, std::vector<double> fallback) const;
   // A path resolved against the scenario file's directory.
   std::optional<std::filesystem::path> path(std::string_view key) const;

@@ -1,0 +1,248 @@
+#include "app/commands.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "app/pipeline.hpp"
+#include "app/run_output.hpp"
+#include "app/scenario_posts.hpp"
+#include "app/yaml_section.hpp"
+#include "geo/error.hpp"
+#include "geo/map_render.hpp"
+#include "geo/synthetic_territory.hpp"
+#include "geo/vector_export.hpp"
+
+namespace covsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Scenario load(const CommonOptions& o) {
+  Scenario s = o.scenario ? read_scenario(*o.scenario) : default_scenario();
+  if (o.out_dir) s.output.dir = *o.out_dir;
+  if (o.overwrite) s.output.overwrite = true;
+  return s;
+}
+
+RenewalOutcome run_renewal(const Scenario& s, const Prepared& p, const Baseline& b,
+                           Progress& progress) {
+  RenewalOutcome r;
+  r.plan = sim::plan_renewal(p.territory, b.posts, s.renewal->rules);
+  r.reallocator = std::make_unique<sim::Reallocator>(
+      p.territory, b.posts, p.table, b.deployment, *b.model, s.deployment,
+      minutes_among_of(p.graph), s.renewal->reallocation, progress);
+  r.impact = sim::assess_renewal(r.plan, *r.reallocator, s.renewal->impact);
+  return r;
+}
+
+void print_files(std::ostream& log, const std::vector<fs::path>& files) {
+  log << "wrote " << files.size() << " file(s):\n";
+  for (const fs::path& f : files) log << "  " << f.string() << "\n";
+}
+
+int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, std::ostream& log,
+            Progress& progress) {
+  Scenario s = load(o);
+  if (sweep_options) {
+    if (!s.sweep) throw InputError(s.file, "sweep", "the scenario has no 'sweep' section");
+    if (!s.renewal)
+      throw InputError(s.file, "renewal",
+                       "a sweep needs a 'renewal' section (rules may be empty) to know the "
+                       "reallocation options");
+    if (sweep_options->draws) s.sweep->draws = *sweep_options->draws;
+    if (sweep_options->seed) s.sweep->seed = *sweep_options->seed;
+  }
+  const bool renewal = s.renewal.has_value();
+  const bool sweep = sweep_options != nullptr;
+  check_outputs_free(s, renewal, sweep);  // before any work, not after an hour of it
+  log << "scenario: " << s.name << " (" << s.file << ")\n";
+
+  Prepared p = prepare_territory(s, progress, log);
+  prepare_travel(s, p, progress, log);
+  const Baseline b = run_baseline(s, p, progress);
+  const auto& g = b.groups;
+  log << "coverage: " << b.posts.size() << " posts, " << b.deployment.sites() << " sites, "
+      << b.deployment.circuits() << " roaming circuits; population reached within "
+      << s.coverage.thresholds_minutes.back()
+      << " min: " << static_cast<long long>(std::llround(g.reached_at(0, g.thresholds - 1)))
+      << " of " << static_cast<long long>(std::llround(g.population[0])) << "\n";
+
+  std::optional<RenewalOutcome> rn;
+  if (renewal) {
+    rn = run_renewal(s, p, b, progress);
+    const std::size_t t = rn->impact.threshold;
+    log << "renewal: population losing reach within " << s.coverage.thresholds_minutes[t]
+        << " min: " << static_cast<long long>(std::llround(rn->impact.population_losing[t])) << " ("
+        << rn->impact.communes_losing[t] << " communes)\n";
+  }
+  std::optional<sim::SweepResult> sw;
+  if (sweep) {
+    sw = sim::run_sweep(rn->plan, *rn->reallocator, *s.sweep, progress);
+    log << "sweep: " << sw->cells.size() << " cell(s) x " << sw->draws << " draws, seed "
+        << sw->seed << "\n";
+  }
+  RunOutputs outputs{s, p, b, rn ? &*rn : nullptr, sw ? &*sw : nullptr};
+  print_files(log, write_run_outputs(outputs, progress));
+  return kOk;
+}
+
+}  // namespace
+
+int command_run(const CommonOptions& o, std::ostream& log, Progress& progress) {
+  return run_all(o, nullptr, log, progress);
+}
+
+int command_sweep(const CommonOptions& o, const SweepCommandOptions& s, std::ostream& log,
+                  Progress& progress) {
+  return run_all(o, &s, log, progress);
+}
+
+int command_validate(const CommonOptions& o, std::ostream& log, Progress& progress) {
+  const Scenario s = load(o);
+  Prepared p = prepare_territory(s, progress, log);
+  const sim::PostTable posts = scenario_posts(s, p.territory);
+  if (s.renewal) {
+    const sim::RenewalPlan plan = sim::plan_renewal(p.territory, posts, s.renewal->rules);
+    for (const std::string& n : plan.notes) log << "note: " << n << "\n";
+  }
+  if (s.sweep) sim::grid_cells(s.sweep->grid, s.coverage);
+  log << s.file << ": valid — " << p.territory.size() << " communes, " << posts.size() << " posts"
+      << (s.renewal ? ", a renewal scenario" : "") << (s.sweep ? ", a sweep" : "") << "\n";
+  return kOk;
+}
+
+int command_inspect(const CommonOptions& o, std::ostream& log, Progress& progress) {
+  const Scenario s = load(o);
+  Prepared p = prepare_territory(s, progress, log);
+  if (p.load_report) log << p.load_report->to_text();
+  log << geo::synthetic_summary(p.territory);
+  const geo::Adjacency& a = p.adjacency;
+  log << "components: " << a.component_size.size() << " (main: " << a.component_size[0]
+      << " communes)\n";
+  for (geo::CommuneId c : a.outside_main)
+    log << "  detached: " << p.territory.code[c] << " " << p.territory.name[c] << " (part "
+        << a.component[c] << ", " << a.component_size[a.component[c]] << " commune(s))\n";
+  return kOk;
+}
+
+int command_generate(const GenerateOptions& g, std::ostream& log) {
+  geo::SyntheticOptions options;
+  options.seed = g.seed;
+  options.communes = g.communes;
+  const geo::Territory t = geo::generate_territory(options);
+  log << geo::synthetic_summary(t);
+  geo::VectorLayer layer;
+  layer.name = "communes";
+  layer.description = "Synthetic communes (" + t.source + ")";
+  layer.geometry = std::span<const geo::MultiPolygon>(t.shape);
+  layer.columns = {geo::FieldColumn::text("code", t.code, "Commune code."),
+                   geo::FieldColumn::text("name", t.name, "Commune name."),
+                   geo::FieldColumn::real("population", t.population, "Population.", "inhabitants"),
+                   geo::FieldColumn::real("priority_population", t.priority_population,
+                                          "Population in priority areas.", "inhabitants")};
+  for (const geo::Grouping& gr : t.groupings) {
+    std::vector<std::string> code(t.size()), name(t.size());
+    for (geo::CommuneId c = 0; c < t.size(); ++c)
+      if (gr.of[c] != geo::kNoGroup) {
+        code[c] = gr.codes[gr.of[c]];
+        name[c] = gr.names[gr.of[c]];
+      }
+    layer.columns.push_back(geo::FieldColumn::text(gr.key, std::move(code), gr.key + " code."));
+    layer.columns.push_back(
+        geo::FieldColumn::text(gr.key + "_name", std::move(name), gr.key + " name."));
+  }
+  geo::VectorExportOptions vo;
+  vo.epsg = t.epsg;
+  vo.overwrite = g.overwrite;
+  const geo::VectorExportReport rep = geo::write_vector(g.out, std::vector{layer}, vo);
+  print_files(log, rep.files);
+  return kOk;
+}
+
+int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream& log,
+                   Progress& progress) {
+  const Scenario s = load(o);
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(read_text_file(e.result, "result file"));
+  } catch (const nlohmann::json::exception& ex) {
+    throw InputError(e.result.string(), "",
+                     std::string("not a covsim result (JSON): ") + ex.what());
+  }
+  const nlohmann::json* table = nullptr;
+  if (doc.contains("result") && doc["result"].contains("tables"))
+    table = &doc["result"]["tables"]["communes"];
+  if (!table || !table->contains("columns"))
+    throw InputError(e.result.string(), "result.tables.communes",
+                     "missing: is this the result.json of `covsim run`?");
+  const nlohmann::json* codes = nullptr;
+  const nlohmann::json* values = nullptr;
+  std::string unit, description, numeric;
+  for (const auto& col : (*table)["columns"]) {
+    const std::string name = col.value("name", "");
+    if (name == "code") codes = &col["values"];
+    if (col.value("type", "") != "text") numeric += (numeric.empty() ? "" : ", ") + name;
+    if (name == e.field) {
+      if (col.value("type", "") == "text")
+        throw InputError(e.result.string(), e.field, "is a text column, not a figure to map");
+      values = &col["values"];
+      unit = col.value("unit", "");
+      description = col.value("description", "");
+    }
+  }
+  if (!values) throw InputError(e.result.string(), e.field, "no such column; figures: " + numeric);
+  if (!codes) throw InputError(e.result.string(), "code", "the communes table has no code column");
+
+  Prepared p = prepare_territory(s, progress, log);
+  const geo::Territory& t = p.territory;
+  std::vector<double> v(t.size(), NAN);
+  for (std::size_t i = 0; i < codes->size(); ++i) {
+    const std::string code = (*codes)[i].get<std::string>();
+    auto c = t.find(code);
+    if (!c)
+      throw InputError(e.result.string(), "row " + std::to_string(i),
+                       "commune " + code +
+                           " is not in the scenario's territory: was the result "
+                           "made with another scenario?");
+    const auto& x = (*values)[i];
+    v[*c] = x.is_number() ? x.get<double>() : NAN;
+  }
+  std::string ext = e.out.extension().string();
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext == ".png" || ext == ".svg" || ext == ".pdf") {
+    geo::MapSpec spec;
+    spec.polygons = t.shape;
+    spec.title = s.name;
+    spec.subtitle = description;
+    spec.legend_title = e.field;
+    spec.units = unit;
+    spec.overwrite = s.output.overwrite;
+    spec.credits = "covsim · " + t.source;
+    spec.map.values = v;
+    if (unit == "min") {
+      spec.classes.method = geo::Classification::manual;
+      spec.classes.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
+                                        s.coverage.thresholds_minutes.end());
+    } else {
+      spec.classes.method = geo::Classification::natural_breaks;
+      spec.classes.ramp = geo::Ramp::blues;
+    }
+    geo::render_map(spec, e.out.string());
+    print_files(log, {e.out});
+    return kOk;
+  }
+  geo::VectorLayer layer;
+  layer.name = "communes";
+  layer.geometry = std::span<const geo::MultiPolygon>(t.shape);
+  layer.columns = {geo::FieldColumn::text("code", t.code, "Commune code."),
+                   geo::FieldColumn::text("name", t.name, "Commune name."),
+                   geo::FieldColumn::real(e.field, v, description, unit)};
+  geo::VectorExportOptions vo;
+  vo.epsg = t.epsg;
+  vo.overwrite = s.output.overwrite;
+  print_files(log, geo::write_vector(e.out, std::vector{layer}, vo, progress).files);
+  return kOk;
+}
+
+}  // namespace covsim::app

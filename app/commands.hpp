@@ -1,0 +1,61 @@
+// The covsim subcommands as functions of parsed options, so tests drive them in-process. The
+// CLI (main.cpp) only parses arguments, calls one of these and maps exceptions to exit codes.
+//
+//   CommonOptions o{.scenario = "scenarios/default.yaml"};
+//   int rc = command_run(o, std::cout, progress);
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "geo/progress.hpp"
+
+namespace covsim::app {
+
+// Exit codes, documented in README.md.
+enum ExitCode : int {
+  kOk = 0,
+  kUsage = 2,        // bad command line
+  kBadInput = 3,     // a scenario, layer or table is wrong (the message says where)
+  kOutputError = 4,  // an output cannot be written or exists without --overwrite
+  kFailure = 5,      // anything else: a bug or an exhausted resource
+};
+
+struct CommonOptions {
+  std::optional<std::filesystem::path> scenario;  // empty: the embedded default
+  std::optional<std::filesystem::path> out_dir;   // replaces output.dir
+  bool overwrite = false;                         // or output.overwrite in the scenario
+};
+
+int command_run(const CommonOptions& o, std::ostream& log, Progress& progress);
+
+struct SweepCommandOptions {
+  std::optional<std::uint32_t> draws;
+  std::optional<std::uint64_t> seed;
+};
+int command_sweep(const CommonOptions& o, const SweepCommandOptions& s, std::ostream& log,
+                  Progress& progress);
+
+int command_validate(const CommonOptions& o, std::ostream& log, Progress& progress);
+int command_inspect(const CommonOptions& o, std::ostream& log, Progress& progress);
+
+struct GenerateOptions {
+  std::uint64_t seed = 1;
+  int communes = 220;
+  std::filesystem::path out = "synthetic.gpkg";
+  bool overwrite = false;
+};
+int command_generate(const GenerateOptions& g, std::ostream& log);
+
+struct ExportOptions {
+  std::filesystem::path result;  // result.json of an earlier run
+  std::string field = "nearest_minutes";
+  std::filesystem::path out;  // .png, .svg, .pdf, .gpkg, .geojson or .shp
+};
+int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream& log,
+                   Progress& progress);
+
+}  // namespace covsim::app

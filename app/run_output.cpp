@@ -1,0 +1,528 @@
+#include "app/run_output.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "geo/catchment.hpp"
+#include "geo/error.hpp"
+#include "geo/map_render.hpp"
+#include "geo/table_writer.hpp"
+#include "geo/text_file.hpp"
+#include "geo/vector_export.hpp"
+
+namespace covsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string vector_extension(const std::string& format) {
+  return format == "gpkg" ? ".gpkg" : format == "geojson" ? ".geojson" : ".shp";
+}
+
+std::vector<std::string> csv_names(bool renewal, bool sweep) {
+  std::vector<std::string> names = {"communes.csv", "groups.csv", "sites.csv", "stops.csv"};
+  if (renewal)
+    for (const char* n :
+         {"renewal_posts.csv", "renewal_losses.csv", "renewal_groups.csv", "renewal_absorbed.csv"})
+      names.emplace_back(n);
+  if (sweep)
+    for (const char* n :
+         {"sweep_cells.csv", "sweep_figures.csv", "sweep_groups.csv", "sweep_communes.csv"})
+      names.emplace_back(n);
+  return names;
+}
+
+std::string number(double v, int decimals = 0) {
+  if (!std::isfinite(v)) return "–";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  // Thousands separated by a thin space, as French planners write them.
+  std::string s = buf;
+  const auto dot = s.find('.');
+  std::size_t end = dot == std::string::npos ? s.size() : dot;
+  const std::size_t start = (s[0] == '-') ? 1 : 0;
+  for (std::size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, " ");
+  return s;
+}
+
+std::string percent(double part, double whole) {
+  return whole > 0 ? number(100.0 * part / whole, 1) + " %" : "–";
+}
+
+std::string minutes_label(float m) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(m));
+  return buf;
+}
+
+// Minutes to the nearest site for maps: beyond the cut-off counts as the cut-off, which falls
+// in the last class ("≥ largest threshold"), so no commune looks like missing data.
+std::vector<double> map_minutes(const sim::CommuneCoverage& c, float cutoff) {
+  std::vector<double> v(c.size());
+  for (std::size_t i = 0; i < c.size(); ++i)
+    v[i] = std::isfinite(c.nearest_minutes[i]) ? c.nearest_minutes[i] : cutoff;
+  return v;
+}
+
+std::vector<geo::PointSymbol> site_symbols(const geo::Territory& t, const sim::Deployment& d,
+                                           const sim::PostTable& posts) {
+  std::vector<geo::PointSymbol> out;
+  std::vector<std::uint8_t> seen(t.size() * 3, 0);
+  for (sim::SiteId s = 0; s < d.sites(); ++s) {
+    const geo::CommuneId c = d.site_commune[s];
+    const auto strategy = posts.posts[d.site_post[s]].strategy;
+    const std::size_t k = static_cast<std::size_t>(strategy);
+    if (seen[c * 3 + k]++) continue;  // one symbol per site and strategy
+    geo::PointSymbol p;
+    p.at = t.demand[c];
+    if (strategy == sim::Strategy::multi_centre) {
+      p.kind = geo::Symbol::square;
+      p.fill = {0.05, 0.35, 0.65};
+      p.legend = "Multi-centre site";
+    } else {
+      p.kind = geo::Symbol::circle;
+      p.fill = {0.1, 0.1, 0.1};
+      p.legend = "Fixed site (centrality)";
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<geo::Polyline> circuit_lines(const geo::Territory& t, const sim::Deployment& d) {
+  std::vector<geo::Polyline> out;
+  for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
+    auto stops = d.stops(c);
+    if (stops.size() < 2) continue;
+    geo::Polyline line;
+    for (geo::CommuneId s : stops) line.points.push_back(t.demand[s]);
+    line.points.push_back(t.demand[stops.front()]);
+    line.color = {0.55, 0.1, 0.55};
+    line.legend = "Roaming circuit";
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const sim::Deployment& d) {
+  std::vector<geo::LineString> out;
+  for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
+    geo::LineString line;
+    for (geo::CommuneId s : d.stops(c)) line.points.push_back(t.demand[s]);
+    // A closed round; a single stop is drawn as a zero-length line at the commune.
+    line.points.push_back(line.points.empty() ? geo::Point{} : line.points.front());
+    if (line.points.size() < 2) line.points.push_back(line.points.front());
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::vector<geo::CommuneId> losing_reach(const sim::RenewalImpact& impact) {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
+    if (impact.before.reached_within(c, impact.threshold) &&
+        !impact.after.reached_within(c, impact.threshold))
+      out.push_back(c);
+  return out;
+}
+
+geo::ClassScheme minutes_scheme(const Scenario& s) {
+  geo::ClassScheme scheme;
+  scheme.method = geo::Classification::manual;
+  scheme.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
+                              s.coverage.thresholds_minutes.end());
+  scheme.ramp = geo::Ramp::yl_or_rd;
+  return scheme;
+}
+
+std::string credits(const Prepared& p) {
+  return "covsim · " + p.territory.source + " · travel: " + p.graph.model +
+         " model, EPSG:" + std::to_string(p.territory.epsg);
+}
+
+void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files,
+                   Progress& progress) {
+  const geo::Territory& t = o.prepared.territory;
+  const sim::Deployment& d = o.baseline.deployment;
+  const sim::RunResult& r = o.baseline.result;
+
+  // Communes: every per-commune figure, plus the renewal and sweep columns when run.
+  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(r.communes);
+  if (o.renewal) {
+    const sim::RenewalImpact& im = o.renewal->impact;
+    std::vector<double> after(t.size());
+    std::vector<bool> loses(t.size());
+    for (geo::CommuneId c = 0; c < t.size(); ++c) {
+      after[c] = std::isfinite(im.after.nearest_minutes[c]) ? im.after.nearest_minutes[c] : NAN;
+      loses[c] =
+          im.before.reached_within(c, im.threshold) && !im.after.reached_within(c, im.threshold);
+    }
+    commune_cols.push_back(geo::FieldColumn::real(
+        "after_nearest_minutes", std::move(after),
+        "Minutes to the nearest active site after renewal (empty beyond the cut-off).", "min"));
+    commune_cols.push_back(geo::FieldColumn::boolean(
+        "loses_reach", std::move(loses),
+        "Reached within " + minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
+            " min before renewal, not after."));
+  }
+  if (o.sweep && !o.sweep->cells.empty()) {
+    const sim::CellResult& cell = o.sweep->cells.back();
+    commune_cols.push_back(geo::FieldColumn::real(
+        "loss_probability", cell.loss_probability,
+        "Share of sweep draws (last grid cell) in which the commune loses reach."));
+  }
+  geo::VectorLayer communes;
+  communes.name = "communes";
+  communes.description = "Coverage per commune";
+  communes.geometry = std::span<const geo::MultiPolygon>(t.shape);
+  communes.columns = std::move(commune_cols);
+  const std::vector<double> minutes =
+      map_minutes(o.baseline.communes, o.prepared.table.cutoff_minutes);
+  const geo::Classes classes = geo::classify(minutes, minutes_scheme(o.scenario));
+  if (classes.size() > 0) communes.style = geo::graduated_style("nearest_minutes", classes, "min");
+
+  std::vector<geo::Point> site_points;
+  for (geo::CommuneId c : d.site_commune) site_points.push_back(t.demand[c]);
+  geo::VectorLayer sites;
+  sites.name = "sites";
+  sites.description = "Advisor sites (one per post and site)";
+  sites.geometry = std::span<const geo::Point>(site_points);
+  sites.columns = sim::field_columns(r.sites);
+
+  const std::vector<geo::LineString> lines = circuit_geometries(t, d);
+  geo::VectorLayer circuits;
+  circuits.name = "circuits";
+  circuits.description = "Roaming advisors' circuits";
+  circuits.geometry = std::span<const geo::LineString>(lines);
+  {
+    std::vector<std::string> post;
+    std::vector<double> cycle, rounds;
+    std::vector<std::int64_t> stops;
+    for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
+      post.push_back(o.baseline.posts.posts[d.circuit_post[c]].id);
+      cycle.push_back(d.circuit_cycle_minutes[c]);
+      rounds.push_back(d.circuit_rounds_per_month[c]);
+      stops.push_back(static_cast<std::int64_t>(d.stops(c).size()));
+    }
+    circuits.columns = {
+        geo::FieldColumn::text("post", std::move(post), "Roaming post id."),
+        geo::FieldColumn::integer("stops", std::move(stops), "Communes on the circuit."),
+        geo::FieldColumn::real("cycle_minutes", std::move(cycle), "Driving minutes of one round.",
+                               "min"),
+        geo::FieldColumn::real("rounds_per_month", std::move(rounds), "Rounds driven per month.")};
+  }
+
+  // Catchments: communes dissolved by the site they reach first.
+  std::vector<geo::CommuneId> site_of_group;
+  std::map<geo::CommuneId, geo::GroupId> group_of_site;
+  std::vector<geo::GroupId> group_of(t.size(), geo::kNoGroup);
+  for (geo::CommuneId c = 0; c < t.size(); ++c) {
+    const geo::CommuneId s = o.baseline.communes.nearest_site[c];
+    if (s == sim::kNoCommune) continue;
+    auto [it, added] = group_of_site.emplace(s, static_cast<geo::GroupId>(site_of_group.size()));
+    if (added) site_of_group.push_back(s);
+    group_of[c] = it->second;
+  }
+  const geo::Catchments catchments = geo::dissolve(t.shape, group_of, site_of_group.size());
+  geo::VectorLayer catchment_layer;
+  catchment_layer.name = "catchments";
+  catchment_layer.description = "Communes dissolved by their nearest site";
+  catchment_layer.geometry = std::span<const geo::MultiPolygon>(catchments.shape);
+  {
+    std::vector<std::string> code, name;
+    std::vector<double> population(site_of_group.size(), 0);
+    for (geo::CommuneId c = 0; c < t.size(); ++c)
+      if (group_of[c] != geo::kNoGroup) population[group_of[c]] += t.population[c];
+    for (geo::CommuneId s : site_of_group) {
+      code.push_back(t.code[s]);
+      name.push_back(t.name[s]);
+    }
+    std::vector<std::int64_t> members(catchments.members.begin(), catchments.members.end());
+    catchment_layer.columns = {
+        geo::FieldColumn::text("site", std::move(code), "Commune code of the site."),
+        geo::FieldColumn::text("site_name", std::move(name), "Commune of the site."),
+        geo::FieldColumn::integer("communes", std::move(members), "Communes served first by it."),
+        geo::FieldColumn::real("population", std::move(population), "Population of the catchment.",
+                               "inhabitants")};
+  }
+
+  std::vector<geo::VectorLayer> layers;
+  layers.push_back(std::move(communes));
+  layers.push_back(std::move(sites));
+  layers.push_back(std::move(circuits));
+  layers.push_back(std::move(catchment_layer));
+
+  std::vector<geo::MultiPolygon> losing_shapes;
+  if (o.renewal) {
+    const std::vector<geo::CommuneId> losing = losing_reach(o.renewal->impact);
+    std::vector<std::string> code, name;
+    std::vector<double> population, priority;
+    for (geo::CommuneId c : losing) {
+      losing_shapes.push_back(t.shape[c]);
+      code.push_back(t.code[c]);
+      name.push_back(t.name[c]);
+      population.push_back(t.population[c]);
+      priority.push_back(t.priority_population[c]);
+    }
+    geo::VectorLayer layer;
+    layer.name = "losing_reach";
+    layer.description = "Communes that lose reach after renewal";
+    layer.geometry = std::span<const geo::MultiPolygon>(losing_shapes);
+    layer.columns = {
+        geo::FieldColumn::text("code", std::move(code), "Commune code."),
+        geo::FieldColumn::text("name", std::move(name), "Commune name."),
+        geo::FieldColumn::real("population", std::move(population), "Population.", "inhabitants"),
+        geo::FieldColumn::real("priority_population", std::move(priority),
+                               "Population in priority areas.", "inhabitants")};
+    layers.push_back(std::move(layer));
+  }
+
+  for (const std::string& format : o.scenario.output.vector_formats) {
+    geo::VectorExportOptions options;
+    options.epsg = t.epsg;
+    options.overwrite = o.scenario.output.overwrite;
+    const geo::VectorExportReport rep =
+        geo::write_vector(dir / ("coverage" + vector_extension(format)), layers, options, progress);
+    files.insert(files.end(), rep.files.begin(), rep.files.end());
+  }
+}
+
+void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
+  const geo::Territory& t = o.prepared.territory;
+  const float cutoff = o.prepared.table.cutoff_minutes;
+  geo::MapSpec spec;
+  spec.polygons = t.shape;
+  spec.classes = minutes_scheme(o.scenario);
+  spec.title = o.scenario.name;
+  spec.subtitle =
+      "Minutes to the nearest advisor site, " + std::to_string(o.baseline.posts.size()) + " posts";
+  spec.credits = credits(o.prepared);
+  spec.legend_title = "Minutes to the nearest site";
+  spec.units = "min";
+  spec.overwrite = o.scenario.output.overwrite;
+  spec.map.values = map_minutes(o.baseline.communes, cutoff);
+  spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
+  spec.map.lines = circuit_lines(t, o.baseline.deployment);
+  for (const std::string& ext : o.scenario.output.map_formats) {
+    const fs::path path = dir / ("coverage." + ext);
+    geo::render_map(spec, path.string());
+    files.push_back(path);
+  }
+  if (!o.renewal) return;
+  const sim::RenewalImpact& im = o.renewal->impact;
+  geo::MapSpec pair = spec;
+  pair.subtitle = "Before and after renewal (" + std::string(sim::name(im.options.policy)) +
+                  " reallocation); outlined: communes losing reach within " +
+                  minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) + " min";
+  pair.map.caption = "Before: every post active";
+  pair.highlight_label = "Loses reach";
+  geo::MapPanel after;
+  after.caption = "After renewal";
+  after.values = map_minutes(im.after, cutoff);
+  const std::vector<geo::CommuneId> losing = losing_reach(im);
+  after.highlighted.assign(losing.begin(), losing.end());
+  after.points = site_symbols(t, im.after_deployment, o.baseline.posts);
+  after.lines = circuit_lines(t, im.after_deployment);
+  for (const std::string& ext : o.scenario.output.map_formats) {
+    const fs::path path = dir / ("renewal." + ext);
+    geo::render_map_pair(pair, after, path.string());
+    files.push_back(path);
+  }
+}
+
+void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
+  geo::CsvOptions options;
+  options.overwrite = o.scenario.output.overwrite;
+  auto csv = [&](const std::string& name, const sim::Table& table) {
+    geo::write_csv(dir / name, sim::field_columns(table), options);
+    files.push_back(dir / name);
+  };
+  const sim::RunResult& r = o.baseline.result;
+  csv("communes.csv", r.communes);
+  csv("groups.csv", r.groups);
+  csv("sites.csv", r.sites);
+  csv("stops.csv", r.stops);
+  nlohmann::json json = {{"scenario", o.scenario.name}, {"result", sim::to_json(r)}};
+  if (o.renewal) {
+    const RenewalOutcome& rn = *o.renewal;
+    csv("renewal_posts.csv", sim::impact_posts_table(rn.impact, rn.plan, o.baseline.posts));
+    csv("renewal_losses.csv", sim::impact_losses_table(rn.impact, *rn.reallocator));
+    csv("renewal_groups.csv", sim::impact_groups_table(rn.impact, *rn.reallocator));
+    csv("renewal_absorbed.csv", sim::impact_absorbed_table(rn.impact, *rn.reallocator));
+    json["renewal"] = sim::to_json(rn.impact, rn.plan, *rn.reallocator);
+  }
+  if (o.sweep) {
+    const sim::SweepResult& sw = *o.sweep;
+    csv("sweep_cells.csv", sim::sweep_cells_table(sw));
+    csv("sweep_figures.csv", sim::sweep_figures_table(sw));
+    // Groups and communes of the last cell: the harshest rate of the grid.
+    csv("sweep_groups.csv", sim::sweep_groups_table(sw, sw.cells.size() - 1));
+    csv("sweep_communes.csv",
+        sim::sweep_communes_table(sw, o.prepared.territory, sw.cells.size() - 1));
+    json["sweep"] = sim::to_json(sw, o.prepared.territory);
+  }
+  geo::write_text_file(dir / "result.json", json.dump(1), o.scenario.output.overwrite);
+  files.push_back(dir / "result.json");
+  geo::write_text_file(dir / "summary.md", summary_markdown(o), o.scenario.output.overwrite);
+  files.push_back(dir / "summary.md");
+}
+
+}  // namespace
+
+std::vector<fs::path> planned_outputs(const Scenario& s, bool renewal, bool sweep) {
+  const fs::path dir = s.output.dir;
+  std::vector<fs::path> out;
+  for (const std::string& f : s.output.vector_formats)
+    if (f == "gpkg") out.push_back(dir / "coverage.gpkg");
+  for (const std::string& ext : s.output.map_formats) {
+    out.push_back(dir / ("coverage." + ext));
+    if (renewal) out.push_back(dir / ("renewal." + ext));
+  }
+  if (s.output.tables) {
+    for (const std::string& n : csv_names(renewal, sweep)) out.push_back(dir / n);
+    out.push_back(dir / "result.json");
+    out.push_back(dir / "summary.md");
+  }
+  return out;
+}
+
+void check_outputs_free(const Scenario& s, bool renewal, bool sweep) {
+  if (s.output.overwrite) return;
+  for (const fs::path& p : planned_outputs(s, renewal, sweep))
+    if (fs::exists(p))
+      throw OutputError(p.string() +
+                        ": already exists; set output.overwrite: true in the scenario or pass "
+                        "--overwrite to replace it");
+}
+
+std::vector<fs::path> write_run_outputs(const RunOutputs& o, Progress& progress) {
+  const fs::path dir = o.scenario.output.dir;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw OutputError(dir.string() + ": cannot create the output directory: " + ec.message());
+  std::vector<fs::path> files;
+  if (!o.scenario.output.vector_formats.empty()) write_vectors(o, dir, files, progress);
+  write_maps(o, dir, files);
+  if (o.scenario.output.tables) write_tables(o, dir, files);
+  return files;
+}
+
+std::string summary_markdown(const RunOutputs& o) {
+  const geo::Territory& t = o.prepared.territory;
+  const sim::GroupCoverage& g = o.baseline.groups;
+  const std::vector<float>& th = o.scenario.coverage.thresholds_minutes;
+  std::ostringstream md;
+  md << "# " << o.scenario.name << "\n\n";
+  if (!o.scenario.description.empty()) md << o.scenario.description << "\n\n";
+  md << "Territory: " << t.source << " — " << number(static_cast<double>(t.size())) << " communes, "
+     << number(g.population[0]) << " inhabitants (" << number(g.priority_population[0])
+     << " in priority areas). Travel: " << o.prepared.graph.model << " model, tables to "
+     << minutes_label(o.prepared.table.cutoff_minutes) << " min.\n\n";
+
+  std::map<std::string, int> by_strategy;
+  double hours = 0;
+  for (const sim::Post& p : o.baseline.posts.posts) {
+    ++by_strategy[std::string(sim::name(p.strategy))];
+    hours += p.weekly_hours;
+  }
+  md << "Posts: " << o.baseline.posts.size() << " (";
+  bool first = true;
+  for (const auto& [s, n] : by_strategy) {
+    md << (first ? "" : ", ") << n << " " << s;
+    first = false;
+  }
+  md << "), " << number(hours) << " advisor-hours a week; " << o.baseline.deployment.sites()
+     << " fixed sites, " << o.baseline.deployment.circuits() << " roaming circuits.\n\n";
+
+  md << "## Coverage with every post active\n\n| Threshold | Population reached | Share |"
+        " Priority-area population reached |\n|---|---:|---:|---:|\n";
+  for (std::size_t k = 0; k < th.size(); ++k)
+    md << "| " << minutes_label(th[k]) << " min | " << number(g.reached_at(0, k)) << " | "
+       << percent(g.reached_at(0, k), g.population[0]) << " | "
+       << number(g.priority_reached_at(0, k)) << " |\n";
+  md << "\nPopulation in gaps (not reached within "
+     << minutes_label(o.baseline.model->catchment_minutes())
+     << " min): " << number(g.gap_population[0]) << " ("
+     << percent(g.gap_population[0], g.population[0])
+     << "); communes with no reach: " << g.communes_no_reach[0] << "; mean access "
+     << number(g.mean_access[0], 2) << " advisor-hours a week per 10,000 inhabitants (Gini "
+     << number(g.gini_access[0], 2) << ").\n\n";
+
+  const sim::GroupRows& rows = o.baseline.model->group_rows();
+  md << "### Per EPCI\n\n| EPCI | Population | Reached within " << minutes_label(th.back())
+     << " min | In gaps | Mean access |\n|---|---:|---:|---:|---:|\n";
+  for (std::size_t r = 0; r < g.rows(); ++r) {
+    if (rows.grouping[r] != "epci") continue;
+    md << "| " << rows.name[r] << " (" << rows.code[r] << ") | " << number(g.population[r]) << " | "
+       << percent(g.reached_at(r, th.size() - 1), g.population[r]) << " | "
+       << number(g.gap_population[r]) << " | " << number(g.mean_access[r], 2) << " |\n";
+  }
+
+  if (o.renewal) {
+    const sim::RenewalImpact& im = o.renewal->impact;
+    std::size_t lost = 0;
+    double hours_lost = 0;
+    for (sim::PostId p = 0; p < im.active.size(); ++p)
+      if (!im.active[p]) {
+        ++lost;
+        hours_lost += o.baseline.posts.posts[p].weekly_hours;
+      }
+    const std::size_t nt = th.size();
+    md << "\n## Renewal scenario\n\nPosts lost: " << lost << " of " << im.active.size() << " ("
+       << number(hours_lost) << " advisor-hours a week); " << im.random_posts
+       << " undecided or random post(s) read as " << (im.options.random_kept ? "renewed" : "lost")
+       << ". Reallocation: " << sim::name(im.options.policy) << " (" << im.absorbed.size()
+       << " communes absorbed, " << number(im.hours_moved, 1) << " h/week moved, "
+       << im.groups_replanned
+       << " group(s) re-planned).\n\n| Threshold | Reached before | Reached after |"
+          " Population losing reach | Priority-area population losing reach | Communes |\n"
+          "|---|---:|---:|---:|---:|---:|\n";
+    for (std::size_t k = 0; k < nt; ++k)
+      md << "| " << minutes_label(th[k]) << " min | " << number(im.before_groups.reached_at(0, k))
+         << " | " << number(im.after_groups.reached_at(0, k)) << " | "
+         << number(im.population_losing[k]) << " | " << number(im.priority_population_losing[k])
+         << " | " << im.communes_losing[k] << " |\n";
+    const std::vector<geo::CommuneId> losing = losing_reach(im);
+    if (!losing.empty()) {
+      md << "\nCommunes losing reach within " << minutes_label(th[im.threshold]) << " min: ";
+      for (std::size_t i = 0; i < losing.size() && i < 20; ++i)
+        md << (i ? ", " : "") << t.name[losing[i]] << " (" << number(t.population[losing[i]])
+           << ")";
+      if (losing.size() > 20) md << " and " << losing.size() - 20 << " more";
+      md << ".\n";
+    }
+  }
+
+  if (o.sweep) {
+    const sim::SweepResult& sw = *o.sweep;
+    const auto& figures = sim::sweep_figures();
+    std::size_t losing_fig = 0, lost_fig = 0;
+    for (std::size_t f = 0; f < figures.size(); ++f) {
+      if (figures[f].name == "population_losing_reach") losing_fig = f;
+      if (figures[f].name == "posts_lost") lost_fig = f;
+    }
+    md << "\n## Sweep: " << sw.draws << " draws per cell, seed " << sw.seed
+       << "\n\n| Non-renewal rate | Threshold | Policy | Posts lost (mean) |"
+          " Population losing reach: mean | P5 | P50 | P95 "
+          "|\n|---|---|---|---:|---:|---:|---:|---:|\n";
+    for (const sim::CellResult& c : sw.cells) {
+      const sim::Summary& s = c.figures[losing_fig];
+      md << "| " << (c.cell.non_renewal_rate ? percent(*c.cell.non_renewal_rate, 1) : "per post")
+         << " | " << minutes_label(c.cell.threshold_minutes) << " min | "
+         << sim::name(c.cell.policy) << " | " << number(c.figures[lost_fig].mean, 1) << " | "
+         << number(s.mean) << " | " << number(s.p5) << " | " << number(s.p50) << " | "
+         << number(s.p95) << " |\n";
+    }
+  }
+  if (!o.baseline.deployment.notes.empty()) {
+    md << "\n## Notes\n\n";
+    for (const std::string& n : o.baseline.deployment.notes) md << "- " << n << "\n";
+  }
+  return md.str();
+}
+
+}  // namespace covsim::app
