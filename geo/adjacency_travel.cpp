@@ -86,11 +86,7 @@ TravelGraph adjacency_travel_graph(const Territory& territory, const Adjacency& 
     edges.push_back({*to, *from, static_cast<float>(l.minutes)});
   }
 
-  TravelGraph g = make_travel_graph("adjacency", n, std::move(edges));
-  g.commune_vertex.resize(n);
-  for (CommuneId c = 0; c < n; ++c) g.commune_vertex[c] = c;
-  g.access_minutes.assign(n, 0.0f);
-  return g;
+  return commune_travel_graph("adjacency", n, std::move(edges));
 }
 
 }  // namespace covsim::geo

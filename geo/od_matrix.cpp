@@ -53,12 +53,7 @@ TravelGraph od_travel_graph(const Territory& territory, const OdOptions& o) {
     if (o.symmetric) edges.push_back({end[1], end[0], m});
   }
 
-  const std::size_t n = territory.size();
-  TravelGraph g = make_travel_graph("od-matrix", n, std::move(edges));
-  g.commune_vertex.resize(n);
-  for (CommuneId c = 0; c < n; ++c) g.commune_vertex[c] = c;
-  g.access_minutes.assign(n, 0.0f);
-  return g;
+  return commune_travel_graph("od-matrix", territory.size(), std::move(edges));
 }
 
 }  // namespace covsim::geo

@@ -38,4 +38,13 @@ TravelGraph make_travel_graph(std::string model, std::size_t vertex_count,
   return g;
 }
 
+TravelGraph commune_travel_graph(std::string model, std::size_t commune_count,
+                                 std::vector<Edge> edges) {
+  TravelGraph g = make_travel_graph(std::move(model), commune_count, std::move(edges));
+  g.commune_vertex.resize(commune_count);
+  for (std::uint32_t c = 0; c < commune_count; ++c) g.commune_vertex[c] = c;
+  g.access_minutes.assign(commune_count, 0.0f);
+  return g;
+}
+
 }  // namespace covsim::geo

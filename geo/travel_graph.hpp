@@ -49,4 +49,9 @@ struct Edge {
 TravelGraph make_travel_graph(std::string model, std::size_t vertex_count,
                               std::vector<Edge> edges);
 
+// make_travel_graph for models whose vertices are the communes themselves (adjacency, OD
+// matrix): commune c is vertex c, with no access minutes.
+TravelGraph commune_travel_graph(std::string model, std::size_t commune_count,
+                                 std::vector<Edge> edges);
+
 }  // namespace covsim::geo
