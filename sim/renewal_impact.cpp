@@ -85,7 +85,8 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
   im.notes = plan.notes;
   if (im.random_posts > 0)
     im.notes.push_back(std::to_string(im.random_posts) +
-                       " posts with a renewal probability or undecided are read as " +
+                       (im.random_posts == 1 ? " post whose renewal is random is read as "
+                                             : " posts whose renewal is random are read as ") +
                        (options.random_kept ? "renewed" : "lost") + "; a sweep draws them instead");
   for (const std::string& n : im.after_deployment.notes)
     if (std::find(realloc.base().notes.begin(), realloc.base().notes.end(), n) ==

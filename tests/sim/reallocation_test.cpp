@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "geo/error.hpp"
@@ -14,32 +15,41 @@ namespace {
 
 using test::Line;
 
+// P0 works from C0 and P1 from C5; P1 does not continue.
+struct LoseP1 : Line {
+  explicit LoseP1(const std::vector<std::string>& epci = std::vector<std::string>(6, "E"),
+                  ReallocationOptions options = {})
+      : Line(epci) {
+    add("P0", 0);
+    add("P1", 5);
+    build(std::move(options));
+  }
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  void apply(ReallocationPolicy policy) {
+    realloc->apply(policy, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  }
+};
+
 TEST(Reallocation, NoneLeavesTheLostPostsCommunesInTheGap) {
-  Line s;
-  s.add("P0", 0);
-  s.add("P1", 5);
-  s.build();
+  LoseP1 s;
   // Before: within 15 min C0, C1 (from C0) and C4, C5 (from C5); within 30 everyone.
   const CommuneCoverage& before = s.realloc->baseline();
   EXPECT_EQ(before.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 3}));
 
-  ReallocationScratch scratch;
-  CommuneCoverage after;
-  s.realloc->apply(ReallocationPolicy::none, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  s.apply(ReallocationPolicy::none);
+  const CommuneCoverage& after = s.after;
   // Without P1: C0 serves C0..C3 within 30, C4 (40 min) and C5 (50 min) lose all reach.
   EXPECT_EQ(after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 0, 0}));
   EXPECT_EQ(after.nearest_minutes, (std::vector<float>{0, 10, 20, 30, 40, 50}));
-  EXPECT_EQ(&s.realloc->evaluated(scratch), &s.base);
+  EXPECT_EQ(&s.realloc->evaluated(s.scratch), &s.base);
 }
 
 TEST(Reallocation, AbsorbTakesOrphansWithinTheBudgetLargestFirst) {
-  Line s;
-  s.add("P0", 0);
-  s.add("P1", 5);
-  s.build();
-  ReallocationScratch scratch;
-  CommuneCoverage after;
-  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  LoseP1 s;
+  s.apply(ReallocationPolicy::absorb);
+  const ReallocationScratch& scratch = s.scratch;
+  const CommuneCoverage& after = s.after;
   // Orphans at 30 min: C5 (600 inhabitants) then C4 (500). P0's budget: 0.5 × 35 = 17.5 h.
   //   C5: max(3.5, 0.6) + 2 × 50 / 60 = 5.1667 h;  C4: max(3.5, 0.5) + 2 × 40 / 60 = 4.8333 h.
   EXPECT_EQ(scratch.orphans, 2u);
@@ -60,18 +70,13 @@ TEST(Reallocation, AbsorbTakesOrphansWithinTheBudgetLargestFirst) {
 }
 
 TEST(Reallocation, ProtectedHoursShrinkTheBudgetAndWhatDoesNotFitStaysInTheGap) {
-  Line s;
-  s.add("P0", 0);
-  s.add("P1", 5);
   // The host pays for 25 of P0's 35 hours: budget 0.5 × 10 = 5 h. C5 (5.17 h) does not fit,
   // C4 (4.83 h) does.
-  s.build({.protected_hours = {{"P0", 25}}});
-  ReallocationScratch scratch;
-  CommuneCoverage after;
-  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
-  ASSERT_EQ(scratch.absorbed.size(), 1u);
-  EXPECT_EQ(scratch.absorbed[0].commune, 4u);
-  EXPECT_EQ(after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 0}));
+  LoseP1 s(std::vector<std::string>(6, "E"), {.protected_hours = {{"P0", 25}}});
+  s.apply(ReallocationPolicy::absorb);
+  ASSERT_EQ(s.scratch.absorbed.size(), 1u);
+  EXPECT_EQ(s.scratch.absorbed[0].commune, 4u);
+  EXPECT_EQ(s.after.reached, (std::vector<std::uint8_t>{3, 3, 2, 2, 3, 0}));
 
   // The deterministic scenario reports C5 losing reach at both thresholds, and C4 at none.
   PostTable& posts = s.posts;
@@ -96,28 +101,53 @@ TEST(Reallocation, ProtectedHoursShrinkTheBudgetAndWhatDoesNotFitStaysInTheGap) 
   EXPECT_NEAR(im.after_deployment.site_weekly_hours[0], 35 - 3.5 - 80.0 / 60, 1e-12);
 }
 
-TEST(Reallocation, AbsorbStaysWithinTheGroup) {
-  Line s({"E", "E", "E", "F", "F", "F"});
-  s.add("P0", 0);
-  s.add("P1", 5);
+TEST(Reallocation, ImpactSaysWhatItAssumedAndListsTheLosses) {
+  Line s;
+  s.add("P0", 0).renewal = Renewal::renewed;
+  s.add("P1", 5).renewal_probability = 0.5;
   s.build();
-  ReallocationScratch scratch;
-  CommuneCoverage after;
-  s.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
-  EXPECT_EQ(scratch.orphans, 2u);
-  EXPECT_TRUE(scratch.absorbed.empty()) << "P0's EPCI is E, the orphans are in F";
-  EXPECT_EQ(after.reached[4], 0);
+  const RenewalPlan plan = plan_renewal(s.territory, s.posts, {});
+  const RenewalImpact kept = assess_renewal(plan, *s.realloc);
+  EXPECT_EQ(kept.active, (std::vector<std::uint8_t>{1, 1}));
+  EXPECT_EQ(kept.population_losing, (std::vector<double>{0, 0, 0, 0}));
+
+  const RenewalImpact lost = assess_renewal(plan, *s.realloc, {.random_kept = false});
+  const nlohmann::json j = to_json(lost, plan, *s.realloc);
+  EXPECT_EQ(j["random_posts_read_as"], "lost");
+  EXPECT_EQ(j["random_posts"], 1);
+  EXPECT_EQ(j["threshold_minutes"], 30);
+  ASSERT_EQ(j["notes"].size(), 1u);
+  EXPECT_EQ(j["notes"][0],
+            "1 post whose renewal is random is read as lost; a sweep draws them instead");
+  // C4 and C5 lose reach at 15 and at 30 min.
+  EXPECT_EQ(j["tables"]["losses"]["rows"], 4);
+  EXPECT_EQ(j["tables"]["groups"]["rows"], 4) << "(territory, EPCI E) x 2 thresholds";
+  EXPECT_EQ(j["tables"]["posts"]["rows"], 2);
+  // The "after" run lists only the post that continues.
+  EXPECT_EQ(j["before"]["tables"]["sites"]["rows"], 2);
+  EXPECT_EQ(j["after"]["tables"]["sites"]["rows"], 1);
+  const Table groups = impact_groups_table(lost, *s.realloc);
+  EXPECT_EQ(groups.find("population_losing_reach")->numbers,
+            (std::vector<double>{1100, 1100, 1100, 1100}));
+  EXPECT_EQ(groups.find("reached_before")->numbers, (std::vector<double>{2300, 3000, 2300, 3000}));
+  EXPECT_EQ(impact_posts_table(lost, plan, s.posts).find("fate")->texts,
+            (std::vector<std::string>{"kept", "random"}));
+}
+
+TEST(Reallocation, AbsorbStaysWithinTheGroup) {
+  const std::vector<std::string> two = {"E", "E", "E", "F", "F", "F"};
+  LoseP1 s(two);
+  s.apply(ReallocationPolicy::absorb);
+  EXPECT_EQ(s.scratch.orphans, 2u);
+  EXPECT_TRUE(s.scratch.absorbed.empty()) << "P0's EPCI is E, the orphans are in F";
+  EXPECT_EQ(s.after.reached[4], 0);
 
   // With no group key any advisor may absorb.
-  Line any({"E", "E", "E", "F", "F", "F"});
-  any.add("P0", 0);
-  any.add("P1", 5);
   ReallocationOptions o;
   o.absorb.group_key.clear();
-  any.build(o);
-  any.realloc->apply(ReallocationPolicy::absorb, std::vector<std::uint8_t>{1, 0}, 1, scratch,
-                     after);
-  EXPECT_EQ(scratch.absorbed.size(), 2u);
+  LoseP1 any(two, o);
+  any.apply(ReallocationPolicy::absorb);
+  EXPECT_EQ(any.scratch.absorbed.size(), 2u);
 }
 
 TEST(Reallocation, ReplanRedrawsTheRoamingCircuitsWithTheAdvisorsLeft) {
