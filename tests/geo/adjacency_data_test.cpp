@@ -1,7 +1,5 @@
 // Adjacency and travel on it, on real department files (IGN ADMIN EXPRESS 2018 in ../shared/data).
 #include <gtest/gtest.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 
 #include <algorithm>
 #include <set>
@@ -9,37 +7,19 @@
 
 #include "geo/adjacency.hpp"
 #include "geo/adjacency_travel.hpp"
-#include "geo/detail/ogr.hpp"
+#include "geo/territory_loader.hpp"
 #include "geo/travel_table.hpp"
 #include "tests/test_data.hpp"
 
 namespace covsim::geo {
 namespace {
 
-// Reads a department file with OGR, reprojected to Lambert-93: only what adjacency needs.
-// (Until geo::load_territory lands; then this becomes a call to it.)
+// A department file as it is: no COG join, so codes and polygons are the 2018 ones the
+// measurements in adjacency.hpp were made on.
 Territory read_department(const std::filesystem::path& file) {
-  detail::DatasetPtr ds = detail::open_vector(file.string());
-  OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
-  detail::SrsPtr target = detail::make_srs("EPSG:2154", "test");
-  detail::SrsPtr source(OSRClone(OGR_L_GetSpatialRef(layer)));
-  OSRSetAxisMappingStrategy(source.get(), OAMS_TRADITIONAL_GIS_ORDER);
-  detail::TransformPtr to_l93(OCTNewCoordinateTransformation(source.get(), target.get()));
-  Territory t;
-  t.source = file.filename().string();
-  OGR_L_ResetReading(layer);
-  while (detail::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
-    OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
-    EXPECT_EQ(OGR_G_Transform(g, to_l93.get()), OGRERR_NONE);
-    MultiPolygon m;
-    EXPECT_TRUE(detail::to_multipolygon(g, m));
-    const std::string code = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "code"));
-    const std::string name = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "nom"));
-    detail::OgrGeometryPtr inside(OGR_G_PointOnSurface(g));
-    t.add(code, name, 0, std::move(m), {OGR_G_GetX(inside.get(), 0), OGR_G_GetY(inside.get(), 0)});
-  }
-  t.index_codes();
-  return t;
+  LoadOptions o;
+  o.inputs = {file};
+  return load_territory(o).territory;
 }
 
 std::set<std::string> names(const Territory& t, std::span<const CommuneId> communes) {
