@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "geo/error.hpp"
+#include "sim/detail/summary_rows.hpp"
 
 namespace covsim::sim {
 
@@ -209,19 +210,12 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
   out.gini_access.assign(rows, 0.0);
 
   // Every commune adds to row 0 and to one row per grouping it belongs to.
-  auto for_rows = [&](geo::CommuneId c, auto&& f) {
-    f(std::size_t{0});
-    std::size_t offset = 1;
-    for (const geo::Grouping& g : territory_.groupings) {
-      if (c < g.of.size() && g.of[c] != geo::kNoGroup) f(offset + g.of[c]);
-      offset += g.size();
-    }
-  };
+  const detail::SummaryRows summary_rows(territory_);
 
   for (geo::CommuneId c = 0; c < n; ++c) {
     const double pop = territory_.population[c];
     const double prio = territory_.priority_population[c];
-    for_rows(c, [&](std::size_t row) {
+    summary_rows.for_each(c, [&](std::size_t row) {
       ++out.communes[row];
       out.population[row] += pop;
       out.priority_population[row] += prio;
@@ -252,7 +246,7 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
     const geo::CommuneId c = entry.second;
     const double p = territory_.population[c];
     const double pa = p * cc.access[c];
-    for_rows(c, [&](std::size_t row) {
+    summary_rows.for_each(c, [&](std::size_t row) {
       double* s = sums + row * kSums;
       s[kWeighted] += pa * (2 * s[kBefore] + p);
       s[kAccess] += pa;
