@@ -45,6 +45,7 @@ struct PostTable {
   std::vector<Post> posts;
 
   std::size_t size() const { return posts.size(); }
+  // Linear: ids are looked up while reading a scenario, never in a draw.
   std::optional<PostId> find(std::string_view id) const;
 };
 
