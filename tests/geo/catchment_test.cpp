@@ -7,23 +7,13 @@
 
 #include "geo/detail/geos.hpp"
 #include "geo/error.hpp"
+#include "tests/geo/test_shapes.hpp"
 
 namespace covsim::geo {
 namespace {
 
-MultiPolygon polygon(std::vector<std::vector<Point>> rings) {
-  MultiPolygon m;
-  for (auto& r : rings) {
-    r.push_back(r.front());
-    m.add_ring(r);
-  }
-  m.end_polygon();
-  return m;
-}
-
-MultiPolygon square(double x0, double y0, double x1, double y1) {
-  return polygon({{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}});
-}
+using test::box;
+using test::polygon;
 
 bool valid(const MultiPolygon& m) {
   detail::GeosContext ctx;
@@ -48,8 +38,8 @@ TEST(Dissolve, AdjacentSquaresMergeByCoverageUnion) {
   //  +---+---+
   //  | 0 | 2 |
   //  +---+---+
-  const std::vector<MultiPolygon> squares{square(0, 0, 1, 1), square(0, 1, 1, 2),
-                                          square(1, 0, 2, 1), square(1, 1, 2, 2)};
+  const std::vector<MultiPolygon> squares{box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+                                          box(1, 1, 2, 2)};
   const std::vector<GroupId> group{0, 0, 1, 1};
   const Catchments c = dissolve(squares, group, 2);
   ASSERT_EQ(c.shape.size(), 2u);
@@ -72,7 +62,7 @@ TEST(Dissolve, AdjacentSquaresMergeByCoverageUnion) {
 }
 
 TEST(Dissolve, OverlapsFallBackToTheGeneralUnion) {
-  const std::vector<MultiPolygon> parts{square(0, 0, 2, 2), square(1, 0, 3, 2)};
+  const std::vector<MultiPolygon> parts{box(0, 0, 2, 2), box(1, 0, 3, 2)};
   const std::vector<GroupId> group{0, 0};
   const Catchments c = dissolve(parts, group, 1);
   EXPECT_EQ(c.coverage_unions, 0u);
@@ -87,10 +77,10 @@ TEST(Dissolve, KeepsIslandsAndHoles) {
   std::vector<GroupId> group;
   for (int x = 0; x < 3; ++x)
     for (int y = 0; y < 3; ++y) {
-      parts.push_back(square(x, y, x + 1, y + 1));
+      parts.push_back(box(x, y, x + 1, y + 1));
       group.push_back(x == 1 && y == 1 ? kNoGroup : 0);
     }
-  parts.push_back(square(10, 0, 11, 1));
+  parts.push_back(box(10, 0, 11, 1));
   group.push_back(0);
   const Catchments c = dissolve(parts, group, 1);
   const MultiPolygon& m = c.shape[0];
@@ -103,7 +93,7 @@ TEST(Dissolve, KeepsIslandsAndHoles) {
 }
 
 TEST(Dissolve, GroupsWithoutMembersOrGeometryStayEmpty) {
-  const std::vector<MultiPolygon> parts{square(0, 0, 1, 1), MultiPolygon{}};
+  const std::vector<MultiPolygon> parts{box(0, 0, 1, 1), MultiPolygon{}};
   const std::vector<GroupId> group{0, 2};
   const Catchments c = dissolve(parts, group, 3);
   EXPECT_EQ(c.members, (std::vector<std::uint32_t>{1, 0, 1}));
@@ -115,7 +105,7 @@ TEST(Dissolve, GroupsWithoutMembersOrGeometryStayEmpty) {
 TEST(Dissolve, InvalidMembersAreRepairedNotLost) {
   // A bow-tie (self-intersecting at (1,1)) covers two triangles of area 1 each.
   const std::vector<MultiPolygon> parts{polygon({{{0, 0}, {2, 2}, {2, 0}, {0, 2}}}),
-                                        square(2, 0, 3, 2)};
+                                        box(2, 0, 3, 2)};
   const std::vector<GroupId> group{0, 0};
   const Catchments c = dissolve(parts, group, 1);
   EXPECT_EQ(c.coverage_unions, 0u);
@@ -130,7 +120,7 @@ TEST(Dissolve, ManyGroupsInParallelMatchTheirMembers) {
   std::vector<GroupId> group;
   for (int x = 0; x < 40; ++x)
     for (int y = 0; y < 40; ++y) {
-      parts.push_back(square(x, y, x + 1, y + 1));
+      parts.push_back(box(x, y, x + 1, y + 1));
       group.push_back(static_cast<GroupId>(x / 2));
     }
   CountingProgress progress;
@@ -147,7 +137,7 @@ TEST(Dissolve, ManyGroupsInParallelMatchTheirMembers) {
 }
 
 TEST(Dissolve, RejectsInconsistentGroups) {
-  const std::vector<MultiPolygon> parts{square(0, 0, 1, 1), square(1, 0, 2, 1)};
+  const std::vector<MultiPolygon> parts{box(0, 0, 1, 1), box(1, 0, 2, 1)};
   EXPECT_THROW(dissolve(parts, std::vector<GroupId>{0}, 1), InputError);
   try {
     dissolve(parts, std::vector<GroupId>{0, 5}, 2);

@@ -19,6 +19,7 @@
 #include "geo/detail/ogr.hpp"
 #include "geo/error.hpp"
 #include "tests/error_message.hpp"
+#include "tests/geo/test_shapes.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::geo {
@@ -29,13 +30,7 @@ using ::testing::HasSubstr;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-MultiPolygon rect(double x0, double y0, double x1, double y1) {
-  MultiPolygon m;
-  const std::vector<Point> ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
-  m.add_ring(ring);
-  m.end_polygon();
-  return m;
-}
+using test::box;
 
 // Lambert-93 metres around Rennes: four communes (one with a hole, one on two islands, one
 // known without geometry), two sites and one roaming circuit.
@@ -48,13 +43,13 @@ struct Inputs {
 
   Inputs() {
     MultiPolygon holed;
-    holed.add_ring(rect(X, Y, X + 1000, Y + 1000).ring(0));
-    holed.add_ring(rect(X + 400, Y + 400, X + 600, Y + 600).ring(0));
+    holed.add_ring(box(X, Y, X + 1000, Y + 1000).ring(0));
+    holed.add_ring(box(X + 400, Y + 400, X + 600, Y + 600).ring(0));
     holed.end_polygon();
     shapes.push_back(holed);
-    shapes.push_back(rect(X + 1000, Y, X + 2000, Y + 1000));
-    MultiPolygon islands = rect(X + 3000, Y, X + 3500, Y + 500);
-    const MultiPolygon second = rect(X + 4000, Y, X + 4500, Y + 500);
+    shapes.push_back(box(X + 1000, Y, X + 2000, Y + 1000));
+    MultiPolygon islands = box(X + 3000, Y, X + 3500, Y + 500);
+    const MultiPolygon second = box(X + 4000, Y, X + 4500, Y + 500);
     islands.add_ring(second.ring(0));
     islands.end_polygon();
     shapes.push_back(islands);
@@ -557,8 +552,8 @@ TEST(ShapefileFieldNames, ShortDistinctAndStable) {
 TEST(TerritoryLayer, CarriesIdentityAndGroupColumns) {
   Territory t;
   t.source = "test";
-  t.add("35001", "Acigné", 5000, rect(0, 0, 1000, 1000), {500, 500});
-  t.add("35002", "Bruz", 1200, rect(1000, 0, 2000, 1000), {1500, 500});
+  t.add("35001", "Acigné", 5000, box(0, 0, 1000, 1000), {500, 500});
+  t.add("35002", "Bruz", 1200, box(1000, 0, 2000, 1000), {1500, 500});
   Grouping& epci = t.grouping_or_add("epci");
   epci.of = {epci.intern("243500139", "Rennes Métropole"), kNoGroup};
   const VectorLayer layer = territory_layer(t);
