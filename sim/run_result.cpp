@@ -126,14 +126,13 @@ Table stop_table(const geo::Territory& t, const PostTable& posts, const Deployme
   Table table;
   table.name = "stops";
   std::vector<std::string> post, commune;
-  std::vector<double> order, cycle, rounds;
+  std::vector<double> order, cycle;
   for (CircuitId c = 0; c < d.circuits(); ++c)
     for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
       post.push_back(posts.posts[d.circuit_post[c]].id);
       commune.push_back(t.code[d.stop_commune[k]]);
       order.push_back(k - d.circuit_first[c] + 1);
       cycle.push_back(d.circuit_cycle_minutes[c]);
-      rounds.push_back(d.circuit_rounds_per_month[c]);
     }
   add_texts(table, "post", "Roaming post id.", std::move(post));
   add_numbers(table, "order", ColumnType::integer, "", "Position in the circuit (1 first).", order);
