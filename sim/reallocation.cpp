@@ -405,6 +405,7 @@ void Reallocator::apply_replan(std::span<const std::uint8_t> active, Reallocatio
       add_site(w, plan->site_commune[s], plan->site_post[s], plan->site_weekly_hours[s]);
     for (CircuitId c = 0; c < plan->circuits(); ++c)
       add_circuit(w, *plan, c, plan->circuit_post[c], 1);
+    w.notes.insert(w.notes.end(), plan->notes.begin(), plan->notes.end());
   }
   model_.compute(w, active, scratch.coverage, out);
 }

@@ -30,7 +30,8 @@
 // Replan. Every (strategy, group) of multi-centre or roaming posts that lost a post is
 // re-deployed by sim::deploy with its remaining posts (hours minus protected hours); posts of
 // other groups keep their sites. Results are cached per (group, set of remaining posts), so a
-// sweep re-plans each distinct case once.
+// sweep re-plans each distinct case once. The re-planned groups' deployment notes (sites
+// wanted but not found...) are kept in the evaluated deployment's notes.
 #pragma once
 
 #include <cstdint>

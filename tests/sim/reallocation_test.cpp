@@ -221,6 +221,20 @@ TEST(Reallocation, ReplanKeepsProtectedHoursWhereTheyAre) {
   EXPECT_NEAR(replanned, 21, 1e-12);
 }
 
+TEST(Reallocation, ReplanKeepsTheNotesOfTheGroupsItReplans) {
+  Line s;
+  s.add("M0", 0, Strategy::multi_centre);
+  s.add("M1", 5, Strategy::multi_centre);
+  s.deploy_options.multi_centre.sites_by_group = {{"epci", "E", 7}};  // 7 sites, 6 communes
+  s.build();
+  ASSERT_EQ(s.base.notes.size(), 1u);
+  ReallocationScratch scratch;
+  CommuneCoverage after;
+  s.realloc->apply(ReallocationPolicy::replan, std::vector<std::uint8_t>{1, 0}, 1, scratch, after);
+  EXPECT_EQ(scratch.groups_replanned, 1u);
+  EXPECT_EQ(s.realloc->evaluated(scratch).notes, s.base.notes);
+}
+
 TEST(Reallocation, BadProtectedHoursAndThresholdsAreReported) {
   Line s;
   s.add("P0", 0);
