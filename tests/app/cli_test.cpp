@@ -1,0 +1,132 @@
+// The covsim binary as a user meets it: exit codes (README.md), one-line messages on stderr
+// that never look like a crash, --help on every subcommand, and silence on stderr when piped.
+// The corpus is tests/data/bad; tests/app/bad_input_test.cpp checks the same messages in detail.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "tests/temp_dir.hpp"
+#include "tests/test_data.hpp"
+
+namespace covsim {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs ./covsim with stdout and stderr redirected to files: neither is a terminal, as in a
+// pipe or a CI log.
+Outcome covsim_cli(const std::vector<std::string>& args) {
+  test::TempDir dir;
+  std::string cmd = quoted(COVSIM_BINARY);
+  for (const std::string& a : args) cmd += " " + quoted(a);
+  cmd += " >" + quoted((dir / "out").string()) + " 2>" + quoted((dir / "err").string()) +
+         " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  // A signal (crash) leaves no exit code: -1 fails every expectation below.
+  if (status != -1 && WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
+  o.out = slurp(dir / "out");
+  o.err = slurp(dir / "err");
+  return o;
+}
+
+std::string bad(const std::string& name) { return (test::test_data() / "bad" / name).string(); }
+
+// One line, "covsim: error: <file>...", and nothing that reads like a crash.
+void expect_one_line_error(const Outcome& o, const std::string& starts_with) {
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  EXPECT_EQ(o.err.rfind("covsim: error: " + starts_with, 0), 0u) << o.err;
+  for (const char* crash : {"terminate", "Aborted", "Segmentation", "what():", "AddressSanitizer"})
+    EXPECT_EQ(o.err.find(crash), std::string::npos) << o.err;
+}
+
+TEST(Cli, EveryBadScenarioExitsWithCodeThreeAndOneLine) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"malformed.yaml", bad("malformed.yaml") + ":3:1: malformed YAML"},
+      {"wrong_type.yaml", bad("wrong_type.yaml") + ":1:47: territory.synthetic.communes"},
+      {"threshold_zero.yaml", bad("threshold_zero.yaml") + ":3:15: coverage.thresholds"},
+      {"threshold_negative.yaml", bad("threshold_negative.yaml")},
+      {"posts_negative_hours.yaml", bad("posts_negative_hours.csv") + ": line 3, weekly_hours"},
+      {"inline_negative_hours.yaml", bad("inline_negative_hours.yaml") + ":4:7: posts.list[0]"},
+      {"post_unknown_commune.yaml", bad("post_unknown_commune.yaml") + ":5:7: posts.list[1]"},
+      {"negative_population.yaml", bad("negative_population.geojson")},
+      {"nan_coordinate.yaml", bad("nan_coordinate.geojson")},
+      {"empty_layer.yaml", bad("empty_layer.geojson")},
+      {"no_crs_transform.yaml", bad("no_crs_transform.geojson")},
+  };
+  for (const auto& [file, message] : cases) {
+    SCOPED_TRACE(file);
+    const Outcome o = covsim_cli({"validate", bad(file)});
+    EXPECT_EQ(o.exit_code, 3);
+    expect_one_line_error(o, message);
+  }
+}
+
+TEST(Cli, MissingScenarioIsAUsageError) {
+  const Outcome o = covsim_cli({"validate", bad("no_such_scenario.yaml")});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("no_such_scenario.yaml"), std::string::npos) << o.err;
+}
+
+TEST(Cli, UnwritableOutputExitsWithCodeFourAndWritesNothing) {
+  test::TempDir dir;
+  std::ofstream(dir / "a-file") << "not a directory\n";
+  const std::string out = (dir / "a-file" / "out").string();
+  const Outcome o = covsim_cli({"run", bad("valid.yaml"), "-o", out});
+  EXPECT_EQ(o.exit_code, 4);
+  expect_one_line_error(o, out);
+  EXPECT_EQ(dir.entries(), 1u);
+}
+
+TEST(Cli, HelpOnEverySubcommand) {
+  for (const std::string sub : {"run", "sweep", "validate", "inspect", "generate", "export"}) {
+    SCOPED_TRACE(sub);
+    const Outcome o = covsim_cli({sub, "--help"});
+    EXPECT_EQ(o.exit_code, 0);
+    EXPECT_NE(o.out.find(sub), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("Usage"), std::string::npos) << o.out;
+    EXPECT_EQ(o.err, "");
+  }
+  const Outcome top = covsim_cli({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* sub : {"run", "sweep", "validate", "inspect", "generate", "export"})
+    EXPECT_NE(top.out.find(sub), std::string::npos) << top.out;
+}
+
+TEST(Cli, BadCommandLinesExitWithCodeTwo) {
+  EXPECT_EQ(covsim_cli({}).exit_code, 2);
+  EXPECT_EQ(covsim_cli({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(covsim_cli({"validate", "--no-such-flag"}).exit_code, 2);
+  EXPECT_EQ(covsim_cli({"-j", "0", "validate"}).exit_code, 2);
+  EXPECT_EQ(covsim_cli({"sweep", "--draws", "-3"}).exit_code, 2);
+}
+
+TEST(Cli, QuietWhenPiped) {
+  // The embedded default: stdout says it is valid, stderr (not a terminal) stays empty.
+  const Outcome o = covsim_cli({"validate"});
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_NE(o.out.find("(embedded default): valid"), std::string::npos) << o.out;
+  EXPECT_EQ(o.err, "");
+}
+
+}  // namespace
+}  // namespace covsim
