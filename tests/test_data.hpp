@@ -15,9 +15,9 @@ inline std::filesystem::path source_dir() { return COVSIM_SOURCE_DIR; }
 
 }  // namespace covsim::test
 
-#define COVSIM_REQUIRE_SHARED_DATA(relative)                                              \
-  do {                                                                                    \
-    if (!std::filesystem::exists(::covsim::test::shared_data() / (relative)))            \
+#define COVSIM_REQUIRE_SHARED_DATA(relative)                                                 \
+  do {                                                                                       \
+    if (!std::filesystem::exists(::covsim::test::shared_data() / (relative)))                \
       GTEST_SKIP() << "shared data absent: " << (::covsim::test::shared_data() / (relative)) \
-                   << " (see ../shared/data/README.md)";                                  \
+                   << " (see ../shared/data/README.md)";                                     \
   } while (0)

@@ -12,7 +12,7 @@
 #include "app/scenario_posts.hpp"
 #include "sim/renewal.hpp"
 #include "sim/renewal_impact.hpp"
-#include "test_data.hpp"
+#include "tests/test_data.hpp"
 
 namespace {
 

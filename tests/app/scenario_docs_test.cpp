@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "app/scenario.hpp"
-#include "test_data.hpp"
+#include "tests/test_data.hpp"
 
 namespace {
 
@@ -32,7 +32,7 @@ const std::string& readme() {
 // First cells of the README's tables: "| `travel.adjacency.speed_kmh` | ..." documents that path.
 std::set<std::string> documented_paths() {
   std::set<std::string> out;
-  const std::regex row(R"(^\| `([A-Za-z_.\[\]]+)` \|)", std::regex::multiline);
+  const std::regex row(R"(^\| `([A-Za-z0-9_.\[\]]+)` \|)", std::regex::multiline);
   for (std::sregex_iterator it(readme().begin(), readme().end(), row), end; it != end; ++it)
     out.insert((*it)[1]);
   return out;
