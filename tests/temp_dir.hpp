@@ -1,5 +1,6 @@
 // A fresh, empty directory for one test that writes files, removed when the test ends. Named
-// after the process and the running test, so parallel ctest runs never share one.
+// after the process and the running test, so parallel ctest runs never share one; a test that
+// needs two at once tells them apart with a suffix.
 //
 //   covsim::test::TempDir dir;
 //   render_map(spec, (dir / "map.png").string());  EXPECT_EQ(dir.entries(), 1u);
@@ -16,11 +17,11 @@ namespace covsim::test {
 
 class TempDir {
  public:
-  TempDir() {
+  explicit TempDir(const std::string& suffix = "") {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
             ("covsim-" + std::to_string(::getpid()) + "-" +
-             (info ? std::string(info->test_suite_name()) + "." + info->name() : "suite"));
+             (info ? std::string(info->test_suite_name()) + "." + info->name() : "suite") + suffix);
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

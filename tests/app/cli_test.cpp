@@ -35,7 +35,7 @@ std::string slurp(const std::filesystem::path& p) {
 // Runs ./covsim with stdout and stderr redirected to files: neither is a terminal, as in a
 // pipe or a CI log.
 Outcome covsim_cli(const std::vector<std::string>& args) {
-  test::TempDir dir;
+  test::TempDir dir("-streams");  // apart from the test's own TempDir
   std::string cmd = quoted(COVSIM_BINARY);
   for (const std::string& a : args) cmd += " " + quoted(a);
   cmd += " >" + quoted((dir / "out").string()) + " 2>" + quoted((dir / "err").string()) +
@@ -62,10 +62,11 @@ void expect_one_line_error(const Outcome& o, const std::string& starts_with) {
 TEST(Cli, EveryBadScenarioExitsWithCodeThreeAndOneLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"malformed.yaml", bad("malformed.yaml") + ":3:1: malformed YAML"},
-      {"wrong_type.yaml", bad("wrong_type.yaml") + ":1:47: territory.synthetic.communes"},
+      {"wrong_type.yaml", bad("wrong_type.yaml") + ":1:44: territory.synthetic.communes"},
       {"threshold_zero.yaml", bad("threshold_zero.yaml") + ":3:15: coverage.thresholds"},
       {"threshold_negative.yaml", bad("threshold_negative.yaml")},
-      {"posts_negative_hours.yaml", bad("posts_negative_hours.csv") + ": line 3, weekly_hours"},
+      {"posts_negative_hours.yaml",
+       bad("posts_negative_hours.csv") + ": line 3, column weekly_hours"},
       {"inline_negative_hours.yaml", bad("inline_negative_hours.yaml") + ":4:7: posts.list[0]"},
       {"post_unknown_commune.yaml", bad("post_unknown_commune.yaml") + ":5:7: posts.list[1]"},
       {"negative_population.yaml", bad("negative_population.geojson")},
