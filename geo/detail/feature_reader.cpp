@@ -116,8 +116,9 @@ void check_shape(const MultiPolygon& m, const std::string& path, const std::stri
       throw InputError(path, where, "broken geometry: a coordinate is not a finite number (NaN)");
 }
 
-void transform(MultiPolygon& m, OGRCoordinateTransformationH t, const std::string& path,
-               const std::string& where) {
+// `crs` ("from X to Y") names both ends: a wrong source CRS is the usual cause.
+void transform(MultiPolygon& m, OGRCoordinateTransformationH t, const std::string& crs,
+               const std::string& path, const std::string& where) {
   std::vector<double> x(m.points.size()), y(m.points.size()), z(m.points.size(), 0.0);
   std::vector<int> ok(m.points.size(), 0);
   for (std::size_t i = 0; i < m.points.size(); ++i) {
@@ -131,8 +132,8 @@ void transform(MultiPolygon& m, OGRCoordinateTransformationH t, const std::strin
       char buf[96];
       std::snprintf(buf, sizeof buf, "(%.6f %.6f)", m.points[i].x, m.points[i].y);
       throw InputError(path, where,
-                       std::string("point ") + buf +
-                           " cannot be transformed to the target CRS (outside its domain?)");
+                       std::string("point ") + buf + " cannot be transformed " + crs +
+                           " (outside the CRS's domain: is the source CRS right?)");
     }
     m.points[i] = {x[i], y[i]};
   }
@@ -225,7 +226,7 @@ void read_file(const std::string& path, std::uint32_t file_index, const LoadOpti
       why_empty = "empty geometry";
     } else {
       check_shape(shape, path, where);
-      transform(shape, ct.get(), path, where);
+      transform(shape, ct.get(), "from " + source_name + " to " + o.target_crs, path, where);
     }
     out.shape.push_back(std::move(shape));
     out.why_empty.push_back(std::move(why_empty));

@@ -94,7 +94,7 @@ const BadFile kBadFiles[] = {
      "cannot read the file: At line 6, character 1: Unterminated object"},
     {"EmptyLayer", "empty_layer.geojson", "layer 'empty_layer'", "the layer is empty"},
     {"PointOutsideTheProjection", "out_of_domain.geojson", "feature 0 (code 35002)",
-     "cannot be transformed to the target CRS"},
+     "cannot be transformed from WGS 84 (EPSG:4326) to EPSG:2154"},
 };
 
 INSTANTIATE_TEST_SUITE_P(LoadTerritoryErrors, BadFiles, ::testing::ValuesIn(kBadFiles),
