@@ -5,6 +5,7 @@
 #include "app/scenario_posts.hpp"
 #include "geo/adjacency_travel.hpp"
 #include "geo/error.hpp"
+#include "geo/od_matrix.hpp"
 #include "geo/synthetic_territory.hpp"
 #include "geo/territory_loader.hpp"
 #include "geo/travel_matrix.hpp"
@@ -69,6 +70,8 @@ void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, s
     geo::RoadGraph road = geo::road_travel_graph(p.territory, tr.road, progress);
     p.graph = std::move(road.graph);
     p.road_report = std::move(road.report);
+  } else if (tr.model == "od") {
+    p.graph = geo::od_travel_graph(p.territory, tr.od);
   } else {
     throw InputError(scenario.file, "travel.model", "unknown travel model '" + tr.model + "'");
   }

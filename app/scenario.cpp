@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "app/yaml_section.hpp"
 #include "geo/error.hpp"
@@ -16,6 +17,33 @@ const std::initializer_list<std::string_view> kPostKeys = {
     "id",       "host_type",      "home_commune", "host_name", "weekly_hours",
     "strategy", "sites",          "group_key",    "group",     "site_count",
     "funding",  "priority_bonus", "contract_end", "renewal",   "renewal_probability"};
+
+// Travel minutes are stored as float; a day bounds every sensible one and keeps 1e39 from
+// becoming an infinite cut-off that passes every comparison.
+constexpr double kMaxMinutes = 24 * 60;
+
+std::string shortest(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+float minutes(const YamlSection& s, std::string_view key, double fallback) {
+  const double v = s.positive(key, fallback);
+  if (v > kMaxMinutes) s.fail(key, "must be at most 1440 minutes (a day), got " + shortest(v));
+  return static_cast<float>(v);
+}
+
+std::vector<float> minutes_list(const YamlSection& s, std::string_view key,
+                                std::vector<double> fallback) {
+  std::vector<float> out;
+  for (double v : s.positives(key, std::move(fallback))) {
+    if (v > kMaxMinutes)
+      s.fail(key, "every value must be at most 1440 minutes (a day), got " + shortest(v));
+    out.push_back(static_cast<float>(v));
+  }
+  return out;
+}
 
 geo::GroupField group_field(const YamlSection& s) {
   geo::GroupField g;
@@ -103,7 +131,7 @@ void read_travel(const YamlSection& root, Scenario& out) {
   auto t = root.section("travel", {"model", "cutoff_minutes", "adjacency", "road", "od"});
   if (!t) return;
   tr.model = t->choice("model", tr.model, {"adjacency", "road", "od"});
-  tr.cutoff_minutes = static_cast<float>(t->positive("cutoff_minutes", tr.cutoff_minutes));
+  tr.cutoff_minutes = minutes(*t, "cutoff_minutes", tr.cutoff_minutes);
   if (auto a = t->section(
           "adjacency", {"tolerance_m", "detour_factor", "speed_kmh", "density_speeds", "links"})) {
     tr.adjacency.tolerance_m = a->non_negative("tolerance_m", tr.adjacency.tolerance_m);
@@ -136,17 +164,20 @@ void read_travel(const YamlSection& root, Scenario& out) {
     road.access_speed_kmh = r->positive("access_speed_kmh", road.access_speed_kmh);
     road.source_crs = r->text("source_crs", "");
   }
-  if (auto o = t->section("od", {"file", "origin", "destination", "minutes"})) {
+  if (auto o =
+          t->section("od", {"file", "layer", "origin", "destination", "minutes", "symmetric"})) {
     auto file = o->path("file");
     if (!file) o->fail("file", "is required for the od model");
-    tr.od_file = *file;
-    tr.origin_column = o->text("origin", tr.origin_column);
-    tr.destination_column = o->text("destination", tr.destination_column);
-    tr.minutes_column = o->text("minutes", tr.minutes_column);
+    tr.od.file = *file;
+    tr.od.layer = o->text("layer", "");
+    tr.od.origin_column = o->text("origin", tr.od.origin_column);
+    tr.od.destination_column = o->text("destination", tr.od.destination_column);
+    tr.od.minutes_column = o->text("minutes", tr.od.minutes_column);
+    tr.od.symmetric = o->flag("symmetric", tr.od.symmetric);
   }
   if (tr.model == "road" && tr.road.file.empty())
     t->fail("road", "the road model needs a 'road' section with a 'file'");
-  if (tr.model == "od" && tr.od_file.empty())
+  if (tr.model == "od" && tr.od.file.empty())
     t->fail("od", "the od model needs an 'od' section with a 'file'");
 }
 
@@ -155,13 +186,16 @@ void read_coverage(const YamlSection& root, Scenario& out) {
   auto s = root.section("coverage", {"thresholds", "catchment_minutes", "min_visits_per_month"});
   if (!s) return;
   std::vector<double> def(c.thresholds_minutes.begin(), c.thresholds_minutes.end());
-  std::vector<double> th = s->positives("thresholds", def);
+  std::vector<float> th = minutes_list(*s, "thresholds", def);
   if (th.size() > 8) s->fail("thresholds", "at most 8 thresholds");
   std::sort(th.begin(), th.end());
   if (std::adjacent_find(th.begin(), th.end()) != th.end())
     s->fail("thresholds", "thresholds must be distinct");
-  c.thresholds_minutes.assign(th.begin(), th.end());
-  c.catchment_minutes = static_cast<float>(s->non_negative("catchment_minutes", 0));
+  c.thresholds_minutes = th;
+  // 0 (the default) means the largest threshold: see sim/coverage.hpp.
+  const double catchment = s->non_negative("catchment_minutes", 0);
+  if (catchment > kMaxMinutes) s->fail("catchment_minutes", "must be at most 1440 minutes (a day)");
+  c.catchment_minutes = static_cast<float>(catchment);
   c.min_visits_per_month = s->positive("min_visits_per_month", c.min_visits_per_month);
 }
 
@@ -178,7 +212,7 @@ void read_deployment(const YamlSection& root, Scenario& out) {
             ? sim::Objective::p_median
             : sim::Objective::max_cover;
     d.multi_centre.location.cover_minutes =
-        static_cast<float>(m->positive("cover_minutes", d.multi_centre.location.cover_minutes));
+        minutes(*m, "cover_minutes", d.multi_centre.location.cover_minutes);
     d.multi_centre.location.restarts = static_cast<std::uint32_t>(
         m->integer("restarts", d.multi_centre.location.restarts, 0, 1000));
     for (const YamlSection& g : m->list("sites_by_group", {"grouping", "code", "sites"}))
@@ -309,20 +343,23 @@ void read_sweep(const YamlSection& root, Scenario& out) {
   sim::SweepOptions o;
   o.draws = static_cast<std::uint32_t>(s->integer("draws", o.draws, 1, 10'000'000));
   o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, 1LL << 53));
-  if (s->node()["non_renewal_rates"].IsMap()) {
+  if (s->has("non_renewal_rates") && s->node()["non_renewal_rates"].IsMap()) {
     auto range = s->section("non_renewal_rates", {"from", "to", "step"});
     const double from = range->in_range("from", 0, 0, 1);
     const double to = range->in_range("to", 0.6, 0, 1);
     const double step = range->positive("step", 0.1);
     if (to < from) range->fail("to", "must not be below 'from'");
+    // Each rate is a full set of draws: a grid past a few hundred rates is a typo, not a plan.
+    constexpr double kMaxRates = 1000;
+    if ((to - from) / step + 1 > kMaxRates)
+      range->fail("step", "gives more than 1000 rates between 'from' and 'to'; take a larger step");
     // Rounded to 1e-9 so 0.1 steps land on 0.3, not 0.30000000000000004.
     for (int i = 0; from + i * step <= to + 1e-9; ++i)
       o.grid.non_renewal_rates.push_back(std::round((from + i * step) * 1e9) / 1e9);
   } else {
     o.grid.non_renewal_rates = s->numbers_in_range("non_renewal_rates", 0, 1);
   }
-  for (double t : s->positives("thresholds", {}))
-    o.grid.thresholds_minutes.push_back(static_cast<float>(t));
+  o.grid.thresholds_minutes = minutes_list(*s, "thresholds", {});
   o.grid.policies =
       enums(*s, "policies", sim::parse_reallocation_policy, sim::allowed_reallocation_policies());
   out.sweep = o;

@@ -15,6 +15,7 @@
 
 #include "geo/adjacency.hpp"
 #include "geo/adjacency_travel.hpp"
+#include "geo/od_matrix.hpp"
 #include "geo/road_network.hpp"
 #include "geo/synthetic_territory.hpp"
 #include "geo/territory_loader.hpp"
@@ -38,11 +39,7 @@ struct TravelSettings {
   geo::AdjacencyOptions adjacency;
   geo::SpeedModel speeds;  // adjacency model
   geo::RoadOptions road;   // road model
-  // od model: a CSV of origin code, destination code, minutes.
-  std::filesystem::path od_file;
-  std::string origin_column = "origin";
-  std::string destination_column = "destination";
-  std::string minutes_column = "minutes";
+  geo::OdOptions od;       // od model
 };
 
 // Posts written in the scenario itself, cell by cell with the CSV column names.

@@ -111,6 +111,9 @@ Post read_post(const Row& row, const geo::Territory& territory) {
   if (auto h = row.number(kWeeklyHours)) {
     if (*h <= 0)
       row.fail(kWeeklyHours, "must be > 0 hours, got " + std::string(row.cell(kWeeklyHours)));
+    if (*h > 168)
+      row.fail(kWeeklyHours,
+               "must be at most 168 hours (a week), got " + std::string(row.cell(kWeeklyHours)));
     p.weekly_hours = *h;
   }
   p.strategy = row.choice(kStrategy, Strategy::centrality, &parse_strategy, &allowed_strategies);
