@@ -1,0 +1,112 @@
+// End to end on the embedded default: the run writes every promised output, the layers and
+// tables reopen with the figures of the run, and an existing output stops a run before work.
+#include "app/commands.hpp"
+
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <ogr_api.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/pipeline.hpp"
+#include "geo/error.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace covsim::app {
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+long long feature_count(const std::filesystem::path& gpkg, const char* layer) {
+  GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+  if (!ds) return -1;
+  OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+  const long long n = l ? OGR_L_GetFeatureCount(l, TRUE) : -2;
+  GDALClose(ds);
+  return n;
+}
+
+TEST(CommandRun, EmbeddedDefaultWritesLayersMapsAndTablesOfTheRun) {
+  test::TempDir dir;
+  CommonOptions o;
+  o.out_dir = dir.path();
+  std::ostringstream log;
+  ASSERT_EQ(command_run(o, log, null_progress()), kOk) << log.str();
+
+  // The same pipeline, in-process, gives the figures the files must hold.
+  const Scenario s = default_scenario();
+  Prepared p = prepare_territory(s, null_progress(), log);
+  prepare_travel(s, p, null_progress(), log);
+  const Baseline b = run_baseline(s, p, null_progress());
+
+  GDALAllRegister();
+  EXPECT_EQ(feature_count(dir / "coverage.gpkg", "communes"),
+            static_cast<long long>(p.territory.size()));
+  EXPECT_EQ(feature_count(dir / "coverage.gpkg", "sites"),
+            static_cast<long long>(b.deployment.sites()));
+  EXPECT_EQ(feature_count(dir / "coverage.gpkg", "circuits"),
+            static_cast<long long>(b.deployment.circuits()));
+  EXPECT_GT(feature_count(dir / "coverage.gpkg", "catchments"), 0);
+  EXPECT_GE(feature_count(dir / "coverage.gpkg", "losing_reach"), 0);
+
+  const nlohmann::json result = nlohmann::json::parse(slurp(dir / "result.json"));
+  const auto& groups = result["result"]["tables"]["groups"]["columns"];
+  double reached_30 = -1;
+  for (const auto& c : groups)
+    if (c["name"] == "reached_30_min") reached_30 = c["values"][0].get<double>();
+  EXPECT_DOUBLE_EQ(reached_30, b.groups.reached_at(0, 2));
+  EXPECT_TRUE(result.contains("renewal"));
+
+  const std::string summary = slurp(dir / "summary.md");
+  EXPECT_NE(summary.find("## Renewal scenario"), std::string::npos);
+  EXPECT_NE(summary.find("Posts: " + std::to_string(b.posts.size()) + " ("), std::string::npos);
+  EXPECT_GT(std::filesystem::file_size(dir / "coverage.png"), 10'000u);
+  EXPECT_GT(std::filesystem::file_size(dir / "renewal.png"), 10'000u);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_NE(e.path().filename().string()[0], '.') << "temporary left: " << e.path();
+}
+
+TEST(CommandRun, ExistingOutputStopsTheRunBeforeAnyWork) {
+  test::TempDir dir;
+  const std::filesystem::path scenario = dir / "s.yaml";
+  std::ofstream(scenario) << "territory: {synthetic: {seed: 2, communes: 40}}\n"
+                             "posts: {list: [{id: A, host_type: commune, home_commune: '99001'}]}\n"
+                             "output: {dir: out, maps: [png], vector: [gpkg]}\n";
+  std::filesystem::create_directories(dir / "out");
+  std::ofstream(dir / "out" / "summary.md") << "a planner's notes\n";
+  CommonOptions o;
+  o.scenario = scenario;
+  std::ostringstream log;
+  try {
+    command_run(o, log, null_progress());
+    FAIL() << "an existing output must stop the run";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("summary.md: already exists"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(log.str(), "") << "nothing must have run";
+  EXPECT_EQ(slurp(dir / "out" / "summary.md"), "a planner's notes\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "coverage.gpkg"));
+}
+
+TEST(CommandSweep, RefusesAScenarioWithoutSweepSection) {
+  test::TempDir dir;
+  const std::filesystem::path scenario = dir / "s.yaml";
+  std::ofstream(scenario)
+      << "territory: {synthetic: {seed: 2, communes: 40}}\n"
+         "posts: {list: [{id: A, host_type: commune, home_commune: '99001'}]}\n";
+  CommonOptions o;
+  o.scenario = scenario;
+  std::ostringstream log;
+  EXPECT_THROW(command_sweep(o, {}, log, null_progress()), InputError);
+}
+
+}  // namespace
+}  // namespace covsim::app
