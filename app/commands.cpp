@@ -56,7 +56,10 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   const bool renewal = s.renewal.has_value();
   const bool sweep = sweep_options != nullptr;
   check_outputs_free(s, renewal, sweep);  // before any work, not after an hour of it
-  log << "scenario: " << s.name << " (" << s.file << ")\n";
+  log << "scenario: " << s.name;
+  // The default's name already says it is embedded; a file is worth naming.
+  if (s.file.find("embedded default") == std::string::npos) log << " (" << s.file << ")";
+  log << "\n";
 
   Prepared p = prepare_territory(s, progress, log);
   prepare_travel(s, p, progress, log);
