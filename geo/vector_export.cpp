@@ -399,7 +399,9 @@ std::vector<std::string> shapefile_field_names(std::span<const std::string> name
     if (base.empty()) base = "field";
     std::string candidate = base;
     for (std::size_t k = 1; used.count(lower_ascii(candidate)); ++k) {
-      const std::string suffix = "_" + std::to_string(k);
+      // append, not "_" + to_string(k): GCC 12 at -O3 warns (-Wrestrict) on the latter.
+      std::string suffix = "_";
+      suffix += std::to_string(k);
       candidate = base.substr(0, kDbfNameLength - suffix.size()) + suffix;
     }
     used.insert(lower_ascii(candidate));
