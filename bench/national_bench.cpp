@@ -147,7 +147,8 @@ void run(const Options& o) {
   log.measure("seed", static_cast<double>(o.seed));
   log.measure("load_average_start", load_average());
   std::cout << "covsim national benchmark: " << threads << " threads, seed " << o.seed
-            << ", load average " << load_average() << " (other work on the machine)\n\n";
+            << ", load average " << load_average()
+            << " before the run (above the thread count: other work competes)\n\n";
 
   // Territory.
   geo::LoadOptions load;
@@ -190,6 +191,7 @@ void run(const Options& o) {
   // Travel tables, and what the Dijkstra peers compare against.
   const std::vector<geo::CommuneId> sample = sample_communes(t.size(), o.sample_sources, o.seed);
   log.measure("communes", static_cast<double>(t.size()));
+  log.measure("graph_vertices", static_cast<double>(graph.vertex_count()));
   log.measure("sample_sources", static_cast<double>(sample.size()));
   Timing exported;
   auto export_rows = [&](const geo::TravelTable& table, const char* file) {
