@@ -1,10 +1,10 @@
 // Seeded mutations of good inputs (a scenario, a posts table, a GeoJSON layer, a whole scenario
-// file given to `validate`) must end in an InputError or a valid result: never a crash, a hang,
-// or another kind of exception. Deterministic: the seed of each case is printed with a failure,
-// so a finding replays with FuzzCase(kind, seed).
+// file given to `validate`) must end in an InputError or a valid result: never a crash or another
+// kind of exception. A hang is caught by the tests' CTest timeout (tests/CMakeLists.txt), not by
+// timing each case, which would fail on a loaded machine or under a sanitizer. Deterministic: the
+// seed of each case is printed with a failure, so a finding replays with FuzzCase(kind, seed).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -113,7 +113,6 @@ void fuzz(const std::string& kind, const std::string& input, std::uint64_t cases
   int refused = 0;
   for (std::uint64_t seed = 1; seed <= cases; ++seed) {
     const std::string text = mutate(input, seed);
-    const auto start = std::chrono::steady_clock::now();
     try {
       f(text);
     } catch (const InputError& e) {
@@ -124,10 +123,6 @@ void fuzz(const std::string& kind, const std::string& input, std::uint64_t cases
                     << "\n--- input ---\n"
                     << text;
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    EXPECT_LT(ms, 2000) << kind << " seed " << seed << " took " << ms << " ms";
   }
   // Mutations that never reach the checks would prove nothing.
   EXPECT_GT(refused, static_cast<int>(cases / 10)) << kind;
