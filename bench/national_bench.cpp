@@ -156,20 +156,24 @@ void run(const Options& o) {
   load.cog = geo::CogOptions{};
   load.cog->dir = o.data / "cog-2026";
   Stopwatch w_load;
-  const geo::LoadResult loaded = geo::load_territory(load);
+  StageClock load_stages;
+  const geo::LoadResult loaded = geo::load_territory(load, load_stages);
   const Timing load_t = w_load.elapsed();
   const geo::Territory& t = loaded.territory;
   const geo::LoadReport& rep = loaded.report;
   log.measure("load", load_t);
-  log.add("load 101 departments + COG join + repair", load_t,
-          {{"files", static_cast<double>(rep.inputs.size()), ""},
-           {"features read", static_cast<double>(rep.features_read), ""},
-           {"communes", static_cast<double>(t.size()), ""},
-           {"polygons repaired", static_cast<double>(rep.repairs.size()), ""},
-           {"features merged", static_cast<double>(rep.merges.size()), ""},
-           {"unknown codes kept", static_cast<double>(rep.kept_unknown.size()), ""},
-           {"population kept", rep.population_kept, ""},
-           {"population in scope", rep.population_in_scope, ""}});
+  std::vector<Figure> load_figures = load_stages.figures();  // reading, repair, dissolve
+  const std::vector<Figure> counts = {
+      {"files", static_cast<double>(rep.inputs.size()), ""},
+      {"features read", static_cast<double>(rep.features_read), ""},
+      {"communes", static_cast<double>(t.size()), ""},
+      {"polygons repaired", static_cast<double>(rep.repairs.size()), ""},
+      {"features merged", static_cast<double>(rep.merges.size()), ""},
+      {"unknown codes kept", static_cast<double>(rep.kept_unknown.size()), ""},
+      {"population kept", rep.population_kept, ""},
+      {"population in scope", rep.population_in_scope, ""}};
+  load_figures.insert(load_figures.end(), counts.begin(), counts.end());
+  log.add("load 101 departments + COG join + repair", load_t, std::move(load_figures));
 
   Stopwatch w_adj;
   const geo::Adjacency adjacency = geo::build_adjacency(t);

@@ -8,7 +8,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "geo/progress.hpp"
 
 namespace covsim::bench {
 
@@ -78,6 +81,25 @@ class StageLog {
   std::vector<StageRecord> stages_;
   nlohmann::json measures_ = nlohmann::json::object();
   nlohmann::json notes_ = nlohmann::json::object();
+};
+
+// A Progress that times the stages a library call announces (start ... finish), so one call
+// such as load_territory shows where its time goes (reading, repair, dissolve). Stages must not
+// overlap, which holds for the loader's sequential steps.
+class StageClock final : public Progress {
+ public:
+  void start(std::string_view what, std::size_t) override {
+    current_ = what;
+    watch_ = Stopwatch();
+  }
+  void advance(std::size_t) override {}
+  void finish() override { figures_.push_back({"of which " + current_, watch_.seconds(), "s"}); }
+  const std::vector<Figure>& figures() const { return figures_; }
+
+ private:
+  std::string current_;
+  Stopwatch watch_;
+  std::vector<Figure> figures_;
 };
 
 // Median of `values` (copied); NaN when empty.
