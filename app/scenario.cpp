@@ -228,10 +228,22 @@ void read_deployment(const YamlSection& root, Scenario& out) {
 }
 
 void read_posts(const YamlSection& root, Scenario& out) {
-  auto s = root.section("posts", {"file", "list"});
+  auto s = root.section("posts", {"file", "list", "strategy_by_host_type", "group_key"});
   if (!s) return;
   out.posts.where = s->where();
   out.posts.csv = s->path("file");
+  for (const auto& [host, strategy] : s->text_map("strategy_by_host_type")) {
+    const auto h = sim::parse_host_type(host);
+    if (!h)
+      s->fail("strategy_by_host_type",
+              "unknown host type '" + host + "'; one of: " + sim::allowed_host_types());
+    const auto st = sim::parse_strategy(strategy);
+    if (!st)
+      s->fail("strategy_by_host_type",
+              "unknown strategy '" + strategy + "'; one of: " + sim::allowed_strategies());
+    out.posts.defaults.strategy_by_host_type.emplace_back(*h, *st);
+  }
+  out.posts.defaults.group_key = s->text("group_key", "");
   for (const YamlSection& p : s->list("list", kPostKeys)) {
     InlinePost ip;
     ip.where = p.where();

@@ -21,6 +21,7 @@
 #include "geo/territory_loader.hpp"
 #include "sim/coverage.hpp"
 #include "sim/deployment.hpp"
+#include "sim/post_table.hpp"
 #include "sim/reallocation.hpp"
 #include "sim/renewal.hpp"
 #include "sim/renewal_impact.hpp"
@@ -51,7 +52,8 @@ struct InlinePost {
 struct PostSettings {
   std::optional<std::filesystem::path> csv;
   std::vector<InlinePost> inline_posts;
-  std::string where;  // file:line of the posts key
+  sim::PostDefaults defaults;  // for cells left empty, in the file and the list alike
+  std::string where;           // file:line of the posts key
 };
 
 struct RenewalSettings {

@@ -30,12 +30,13 @@ std::string field_of(const std::string& where) {
 
 sim::PostTable scenario_posts(const Scenario& scenario, const geo::Territory& territory) {
   sim::PostTable table;
-  if (scenario.posts.csv) table = sim::read_posts_csv(*scenario.posts.csv, territory);
+  const sim::PostDefaults& defaults = scenario.posts.defaults;
+  if (scenario.posts.csv) table = sim::read_posts_csv(*scenario.posts.csv, territory, defaults);
   for (std::size_t i = 0; i < scenario.posts.inline_posts.size(); ++i) {
     const InlinePost& post = scenario.posts.inline_posts[i];
     std::istringstream in(as_csv(post));
     try {
-      sim::PostTable one = sim::read_posts_csv(in, scenario.file, territory);
+      sim::PostTable one = sim::read_posts_csv(in, scenario.file, territory, defaults);
       table.posts.push_back(std::move(one.posts.front()));
     } catch (const InputError& e) {
       // The parser's "line 2" means nothing to someone reading the YAML: name the entry.

@@ -99,7 +99,13 @@ class Row {
   const std::array<std::size_t, kColumnCount>& index_;
 };
 
-Post read_post(const Row& row, const geo::Territory& territory) {
+Strategy default_strategy(HostType host, const PostDefaults& defaults) {
+  for (const auto& [type, strategy] : defaults.strategy_by_host_type)
+    if (type == host) return strategy;
+  return Strategy::centrality;
+}
+
+Post read_post(const Row& row, const geo::Territory& territory, const PostDefaults& defaults) {
   Post p;
   p.id = std::string(row.cell(kId));
   if (p.id.empty()) row.fail(kId, "is empty");
@@ -116,7 +122,8 @@ Post read_post(const Row& row, const geo::Territory& territory) {
                "must be at most 168 hours (a week), got " + std::string(row.cell(kWeeklyHours)));
     p.weekly_hours = *h;
   }
-  p.strategy = row.choice(kStrategy, Strategy::centrality, &parse_strategy, &allowed_strategies);
+  p.strategy = row.choice(kStrategy, default_strategy(p.host_type, defaults), &parse_strategy,
+                          &allowed_strategies);
 
   std::string_view sites = row.cell(kSites);
   while (!sites.empty()) {
@@ -128,6 +135,7 @@ Post read_post(const Row& row, const geo::Territory& territory) {
   }
 
   p.group_key = std::string(row.cell(kGroupKey));
+  if (p.group_key.empty() && p.strategy != Strategy::centrality) p.group_key = defaults.group_key;
   const std::string_view group_code = row.cell(kGroup);
   if (!group_code.empty() && p.group_key.empty())
     row.fail(kGroup, "a group needs its group_key (the grouping it belongs to)");
@@ -192,8 +200,8 @@ std::optional<PostId> PostTable::find(std::string_view id) const {
   return std::nullopt;
 }
 
-PostTable read_posts_csv(std::istream& in, const std::string& file,
-                         const geo::Territory& territory) {
+PostTable read_posts_csv(std::istream& in, const std::string& file, const geo::Territory& territory,
+                         const PostDefaults& defaults) {
   detail::CsvReader reader(in, file);
   const std::optional<detail::CsvRecord> header = reader.next();
   if (!header) throw InputError(file, "line 1", "no header: expected columns " + column_list());
@@ -225,7 +233,7 @@ PostTable read_posts_csv(std::istream& in, const std::string& file,
       throw InputError(file, "line " + std::to_string(rec->line),
                        std::to_string(rec->fields.size()) + " fields, the header has " +
                            std::to_string(header->fields.size()));
-    table.posts.push_back(read_post(Row(file, *rec, index), territory));
+    table.posts.push_back(read_post(Row(file, *rec, index), territory, defaults));
     lines.push_back(rec->line);
   }
   for (std::size_t i = 0; i < table.posts.size(); ++i)
@@ -241,10 +249,11 @@ PostTable read_posts_csv(std::istream& in, const std::string& file,
   return table;
 }
 
-PostTable read_posts_csv(const std::filesystem::path& path, const geo::Territory& territory) {
+PostTable read_posts_csv(const std::filesystem::path& path, const geo::Territory& territory,
+                         const PostDefaults& defaults) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string(), "", "cannot open the posts file");
-  return read_posts_csv(in, path.string(), territory);
+  return read_posts_csv(in, path.string(), territory, defaults);
 }
 
 }  // namespace covsim::sim

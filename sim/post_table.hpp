@@ -13,10 +13,12 @@
 //   home_commune         commune code of the host (INSEE code)
 //   host_name            text (default: empty)
 //   weekly_hours         number > 0 (default 35)
-//   strategy             centrality | multi_centre | roaming (default centrality)
+//   strategy             centrality | multi_centre | roaming (default: the PostDefaults entry of
+//                        the host type, else centrality)
 //   sites                commune codes separated by ';' (default none): the named site of a
 //                        centrality post, the sites a multi-centre post must keep
-//   group_key            grouping of the territory shared by multi-centre/roaming posts ("epci")
+//   group_key            grouping of the territory shared by multi-centre/roaming posts ("epci";
+//                        default for those strategies: PostDefaults::group_key)
 //   group                code of the group in that grouping (default: the home commune's group)
 //   site_count           integer >= 0: sites this multi-centre post adds to its group (default 0:
 //                        the deployment option)
@@ -49,10 +51,18 @@ struct PostTable {
   std::optional<PostId> find(std::string_view id) const;
 };
 
+// What a scenario says once for cells left empty: planners deploy by structure type (the
+// department's advisors roam, the EPCI's share sites) more often than post by post.
+struct PostDefaults {
+  std::vector<std::pair<HostType, Strategy>> strategy_by_host_type;
+  std::string group_key;  // of multi-centre and roaming posts; "" leaves the cell required
+};
+
 // `file` names the input in errors. Posts are validate()d; ids must be unique.
-PostTable read_posts_csv(std::istream& in, const std::string& file,
-                         const geo::Territory& territory);
+PostTable read_posts_csv(std::istream& in, const std::string& file, const geo::Territory& territory,
+                         const PostDefaults& defaults = {});
 // Throws InputError when the file cannot be opened.
-PostTable read_posts_csv(const std::filesystem::path& path, const geo::Territory& territory);
+PostTable read_posts_csv(const std::filesystem::path& path, const geo::Territory& territory,
+                         const PostDefaults& defaults = {});
 
 }  // namespace covsim::sim

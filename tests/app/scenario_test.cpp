@@ -83,5 +83,24 @@ TEST(Scenario, PostsInCommunesThatDoNotExistAreErrors) {
   EXPECT_NE(msg.find("12345"), std::string::npos) << msg;
 }
 
+TEST(Scenario, StrategyByHostTypeAppliesToListedPosts) {
+  const Scenario s = parse(std::string(kMinimal) +
+                           "posts:\n  strategy_by_host_type: {department: roaming}\n"
+                           "  group_key: epci\n  list:\n"
+                           "    - {id: D, host_type: department, home_commune: '99001'}\n"
+                           "    - {id: C, host_type: commune, home_commune: '99001'}\n");
+  const geo::Territory t = geo::generate_territory(*s.territory.synthetic);
+  const sim::PostTable posts = scenario_posts(s, t);
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts.posts[0].strategy, sim::Strategy::roaming);
+  EXPECT_EQ(posts.posts[0].group_key, "epci");
+  EXPECT_EQ(posts.posts[1].strategy, sim::Strategy::centrality);
+  EXPECT_NE(
+      error_of([] {
+        parse(std::string(kMinimal) + "posts: {strategy_by_host_type: {prefecture: roaming}}\n");
+      }).find("unknown host type 'prefecture'"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace covsim::app

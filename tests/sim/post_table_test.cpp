@@ -82,6 +82,43 @@ TEST(PostTable, OnlyRequiredColumnsInAnyOrder) {
   EXPECT_EQ(t.posts[0].strategy, Strategy::centrality);
 }
 
+TEST(PostTable, StrategyAndGroupKeyByHostTypeFillEmptyCellsOnly) {
+  const PostDefaults defaults{.strategy_by_host_type = {{HostType::department, Strategy::roaming},
+                                                        {HostType::epci, Strategy::multi_centre}},
+                              .group_key = "epci"};
+  std::istringstream in(
+      "id,host_type,home_commune,strategy,group_key\n"
+      "D,department,C0,,\n"               // roaming by its type, grouped by the default key
+      "E,epci,C2,,\n"                     // multi-centre by its type, in E2
+      "F,epci,C0,centrality,\n"           // its own strategy wins, and needs no group
+      "M,commune,C1,,\n"                  // no entry for communes: centrality
+      "R,department,C1,roaming,epci\n");  // its own cells
+  const PostTable t = read_posts_csv(in, "posts.csv", territory(), defaults);
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t.posts[0].strategy, Strategy::roaming);
+  EXPECT_EQ(t.posts[0].group_key, "epci");
+  EXPECT_EQ(t.posts[0].group, 0u);
+  EXPECT_EQ(t.posts[1].strategy, Strategy::multi_centre);
+  EXPECT_EQ(t.posts[1].group, 1u);
+  EXPECT_EQ(t.posts[2].strategy, Strategy::centrality);
+  EXPECT_EQ(t.posts[2].group_key, "");
+  EXPECT_EQ(t.posts[3].strategy, Strategy::centrality);
+  EXPECT_EQ(t.posts[4].strategy, Strategy::roaming);
+}
+
+TEST(PostTable, WithoutADefaultKeyASharedStrategyStillNeedsItsGroup) {
+  const PostDefaults defaults{.strategy_by_host_type = {{HostType::department, Strategy::roaming}},
+                              .group_key = ""};
+  std::istringstream in("id,host_type,home_commune\nD,department,C0\n");
+  try {
+    read_posts_csv(in, "posts.csv", territory(), defaults);
+    ADD_FAILURE() << "a roaming post without group_key was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "posts.csv");
+    EXPECT_NE(e.where().find("group_key"), std::string::npos) << e.what();
+  }
+}
+
 struct BadCell {
   std::string row;  // after the header below
   std::string where;
