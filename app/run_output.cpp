@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "geo/catchment.hpp"
 #include "geo/error.hpp"
@@ -144,14 +146,34 @@ std::string credits(const Prepared& p) {
          " model, EPSG:" + std::to_string(p.territory.epsg);
 }
 
-void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files,
-                   Progress& progress) {
-  const geo::Territory& t = o.prepared.territory;
-  const sim::Deployment& d = o.baseline.deployment;
-  const sim::RunResult& r = o.baseline.result;
+// The sweep cell the per-commune outputs show: the harshest rate of the grid, at the renewal
+// round's threshold and policy when the grid has them (the largest threshold would often show
+// no loss at all), else the last cell.
+std::size_t shown_cell(const RunOutputs& o) {
+  const std::vector<sim::CellResult>& cells = o.sweep->cells;
+  if (o.renewal) {
+    const sim::RenewalImpact& im = o.renewal->impact;
+    const float minutes = o.scenario.coverage.thresholds_minutes[im.threshold];
+    for (std::size_t k = cells.size(); k-- > 0;)
+      if (cells[k].cell.threshold_minutes == minutes && cells[k].cell.policy == im.options.policy)
+        return k;
+  }
+  return cells.size() - 1;
+}
 
-  // Communes: every per-commune figure, plus the renewal and sweep columns when run.
-  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(r.communes);
+std::string cell_label(const sim::SweepCell& c) {
+  std::string rate = c.non_renewal_rate ? number(100 * *c.non_renewal_rate, 0) + " % non-renewal"
+                                        : "posts' own probabilities";
+  return rate + ", " + minutes_label(c.threshold_minutes) + " min, " +
+         std::string(sim::name(c.policy));
+}
+
+// Per-commune columns beyond the run's own: the renewal's and the sweep's, when they ran. The
+// communes layer, communes.csv and result.json carry the same set, so `covsim export` can map
+// any figure the layer shows.
+std::vector<geo::FieldColumn> commune_columns(const RunOutputs& o) {
+  const geo::Territory& t = o.prepared.territory;
+  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(o.baseline.result.communes);
   if (o.renewal) {
     const sim::RenewalImpact& im = o.renewal->impact;
     std::vector<double> after(t.size());
@@ -170,11 +192,47 @@ void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::pat
             " min before renewal, not after."));
   }
   if (o.sweep && !o.sweep->cells.empty()) {
-    const sim::CellResult& cell = o.sweep->cells.back();
+    const sim::CellResult& cell = o.sweep->cells[shown_cell(o)];
     commune_cols.push_back(geo::FieldColumn::real(
         "loss_probability", cell.loss_probability,
-        "Share of sweep draws (last grid cell) in which the commune loses reach."));
+        "Share of sweep draws (" + cell_label(cell.cell) + ") in which the commune loses reach."));
   }
+  return commune_cols;
+}
+
+// {"name", "type", "unit", "description", "values"} as sim::to_json(Table) writes a column.
+nlohmann::json column_json(const geo::FieldColumn& c) {
+  nlohmann::json values = nlohmann::json::array();
+  std::string type;
+  std::visit(
+      [&](const auto& v) {
+        using T = typename std::decay_t<decltype(v)>::value_type;
+        for (const auto& x : v) {
+          if constexpr (std::is_same_v<T, double>)
+            values.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
+          else
+            values.push_back(static_cast<T>(x));
+        }
+        type = std::is_same_v<T, double>        ? "real"
+               : std::is_same_v<T, bool>        ? "flag"
+               : std::is_same_v<T, std::string> ? "text"
+                                                : "integer";
+      },
+      c.values);
+  return {{"name", c.name},
+          {"type", type},
+          {"unit", c.unit},
+          {"description", c.description},
+          {"values", std::move(values)}};
+}
+
+void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files,
+                   Progress& progress) {
+  const geo::Territory& t = o.prepared.territory;
+  const sim::Deployment& d = o.baseline.deployment;
+  const sim::RunResult& r = o.baseline.result;
+
+  std::vector<geo::FieldColumn> commune_cols = commune_columns(o);
   geo::VectorLayer communes;
   communes.name = "communes";
   communes.description = "Coverage per commune";
@@ -342,11 +400,16 @@ void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path
     files.push_back(dir / name);
   };
   const sim::RunResult& r = o.baseline.result;
-  csv("communes.csv", r.communes);
+  const std::vector<geo::FieldColumn> communes = commune_columns(o);
+  geo::write_csv(dir / "communes.csv", communes, options);
+  files.push_back(dir / "communes.csv");
   csv("groups.csv", r.groups);
   csv("sites.csv", r.sites);
   csv("stops.csv", r.stops);
   nlohmann::json json = {{"scenario", o.scenario.name}, {"result", sim::to_json(r)}};
+  nlohmann::json& columns = json["result"]["tables"]["communes"]["columns"];
+  for (std::size_t k = columns.size(); k < communes.size(); ++k)
+    columns.push_back(column_json(communes[k]));
   if (o.renewal) {
     const RenewalOutcome& rn = *o.renewal;
     csv("renewal_posts.csv", sim::impact_posts_table(rn.impact, rn.plan, o.baseline.posts));
@@ -359,10 +422,9 @@ void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path
     const sim::SweepResult& sw = *o.sweep;
     csv("sweep_cells.csv", sim::sweep_cells_table(sw));
     csv("sweep_figures.csv", sim::sweep_figures_table(sw));
-    // Groups and communes of the last cell: the harshest rate of the grid.
-    csv("sweep_groups.csv", sim::sweep_groups_table(sw, sw.cells.size() - 1));
-    csv("sweep_communes.csv",
-        sim::sweep_communes_table(sw, o.prepared.territory, sw.cells.size() - 1));
+    // Groups and communes of one cell, the one the communes layer shows.
+    csv("sweep_groups.csv", sim::sweep_groups_table(sw, shown_cell(o)));
+    csv("sweep_communes.csv", sim::sweep_communes_table(sw, o.prepared.territory, shown_cell(o)));
     json["sweep"] = sim::to_json(sw, o.prepared.territory);
   }
   geo::write_text_file(dir / "result.json", json.dump(1), o.scenario.output.overwrite);

@@ -108,5 +108,53 @@ TEST(CommandSweep, RefusesAScenarioWithoutSweepSection) {
   EXPECT_THROW(command_sweep(o, {}, log, null_progress()), InputError);
 }
 
+TEST(CommandSweep, SweepFiguresReachTheTablesAndTheExport) {
+  test::TempDir dir;
+  CommonOptions o;
+  o.out_dir = dir / "run";
+  SweepCommandOptions sw;
+  sw.draws = 40;
+  std::ostringstream log;
+  ASSERT_EQ(command_sweep(o, sw, log, null_progress()), kOk) << log.str();
+
+  // result.json carries the communes layer's renewal and sweep columns, so export maps them.
+  const nlohmann::json result = nlohmann::json::parse(slurp(dir / "run" / "result.json"));
+  const nlohmann::json* loss = nullptr;
+  bool loses_reach = false;
+  for (const auto& c : result["result"]["tables"]["communes"]["columns"]) {
+    if (c["name"] == "loss_probability") loss = &c;
+    if (c["name"] == "loses_reach") loses_reach = true;
+  }
+  EXPECT_TRUE(loses_reach);
+  ASSERT_NE(loss, nullptr);
+  // The default's renewal threshold (20 min) and policy (absorb) at the harshest rate: some
+  // communes lose reach in some draws, none in more than all of them.
+  EXPECT_NE((*loss)["description"].get<std::string>().find("60 % non-renewal, 20 min, absorb"),
+            std::string::npos)
+      << (*loss)["description"];
+  double largest = 0;
+  for (const auto& v : (*loss)["values"]) {
+    ASSERT_TRUE(v.is_number());
+    EXPECT_GE(v.get<double>(), 0);
+    EXPECT_LE(v.get<double>(), 1);
+    largest = std::max(largest, v.get<double>());
+  }
+  EXPECT_GT(largest, 0);
+  const std::string csv = slurp(dir / "run" / "communes.csv");
+  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",loses_reach,loss_probability"), std::string::npos);
+
+  ExportOptions e;
+  e.result = dir / "run" / "result.json";
+  e.field = "loss_probability";
+  e.out = dir / "loss.png";
+  ASSERT_EQ(command_export({}, e, log, null_progress()), kOk);
+  EXPECT_GT(std::filesystem::file_size(dir / "loss.png"), 10'000u);
+  e.out = dir / "loss.gpkg";
+  ASSERT_EQ(command_export({}, e, log, null_progress()), kOk);
+  GDALAllRegister();
+  EXPECT_EQ(feature_count(dir / "loss.gpkg", "communes"),
+            static_cast<long long>(loss->at("values").size()));
+}
+
 }  // namespace
 }  // namespace covsim::app
