@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/pipeline.hpp"
 #include "app/run_output.hpp"
@@ -65,9 +66,11 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   prepare_travel(s, p, progress, log);
   const Baseline b = run_baseline(s, p, progress);
   const auto& g = b.groups;
-  log << "coverage: " << b.posts.size() << " posts, " << b.deployment.sites() << " sites, "
-      << b.deployment.circuits() << " roaming circuits; population reached within "
-      << s.coverage.thresholds_minutes.back()
+  const std::set<geo::CommuneId> places(b.deployment.site_commune.begin(),
+                                        b.deployment.site_commune.end());
+  log << "coverage: " << b.posts.size() << " posts, " << b.deployment.sites()
+      << " post-site assignments in " << places.size() << " communes, " << b.deployment.circuits()
+      << " roaming circuits; population reached within " << s.coverage.thresholds_minutes.back()
       << " min: " << static_cast<long long>(std::llround(g.reached_at(0, g.thresholds - 1)))
       << " of " << static_cast<long long>(std::llround(g.population[0])) << "\n";
 

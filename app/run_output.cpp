@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <type_traits>
 #include <variant>
@@ -53,6 +54,13 @@ std::string number(double v, int decimals = 0) {
 
 std::string percent(double part, double whole) {
   return whole > 0 ? number(100.0 * part / whole, 1) + " %" : "–";
+}
+
+// "−12.5 %" for after against before; "–" when before is 0.
+std::string signed_percent(double after, double before) {
+  if (!(before > 0)) return "–";
+  const double change = 100.0 * (after - before) / before;
+  return (change > 0 ? "+" : "") + number(change, 1) + " %";
 }
 
 std::string minutes_label(float m) {
@@ -497,8 +505,12 @@ std::string summary_markdown(const RunOutputs& o) {
     md << (first ? "" : ", ") << n << " " << s;
     first = false;
   }
-  md << "), " << number(hours) << " advisor-hours a week; " << o.baseline.deployment.sites()
-     << " fixed sites, " << o.baseline.deployment.circuits() << " roaming circuits.\n\n";
+  // A site shared by several posts (a multi-centre team) is one place for the public.
+  const std::set<geo::CommuneId> places(o.baseline.deployment.site_commune.begin(),
+                                        o.baseline.deployment.site_commune.end());
+  md << "), " << number(hours) << " advisor-hours a week; fixed sites in " << places.size()
+     << " communes (" << o.baseline.deployment.sites() << " post–site assignments), "
+     << o.baseline.deployment.circuits() << " roaming circuits.\n\n";
 
   md << "## Coverage with every post active\n\n| Threshold | Population reached | Share |"
         " Priority-area population reached |\n|---|---:|---:|---:|\n";
@@ -548,6 +560,29 @@ std::string summary_markdown(const RunOutputs& o) {
          << " | " << number(im.after_groups.reached_at(0, k)) << " | "
          << number(im.population_losing[k]) << " | " << number(im.priority_population_losing[k])
          << " | " << im.communes_losing[k] << " |\n";
+    // Where posts go but every commune stays within reach (a dense metropole), the loss is in
+    // capacity: advisor-hours per inhabitant and the population in gaps say it.
+    const sim::GroupCoverage& gb = im.before_groups;
+    const sim::GroupCoverage& ga = im.after_groups;
+    md << "\nAccess (weekly advisor-hours per 10,000 inhabitants, population-weighted mean): "
+       << number(gb.mean_access[0], 2) << " before, " << number(ga.mean_access[0], 2) << " after ("
+       << signed_percent(ga.mean_access[0], gb.mean_access[0])
+       << "). Population in gaps: " << number(gb.gap_population[0]) << " before, "
+       << number(ga.gap_population[0]) << " after.\n";
+    std::ostringstream per_epci;
+    for (std::size_t r = 0; r < ga.rows(); ++r) {
+      if (rows.grouping[r] != "epci") continue;
+      if (gb.mean_access[r] == ga.mean_access[r] && gb.gap_population[r] == ga.gap_population[r])
+        continue;
+      per_epci << "| " << rows.name[r] << " (" << rows.code[r] << ") | "
+               << number(gb.mean_access[r], 2) << " | " << number(ga.mean_access[r], 2) << " | "
+               << signed_percent(ga.mean_access[r], gb.mean_access[r]) << " | "
+               << number(gb.gap_population[r]) << " | " << number(ga.gap_population[r]) << " |\n";
+    }
+    if (!per_epci.str().empty())
+      md << "\n| EPCI where it changes | Access before | Access after | Change | In gaps before |"
+            " In gaps after |\n|---|---:|---:|---:|---:|---:|\n"
+         << per_epci.str();
     const std::vector<geo::CommuneId> losing = losing_reach(im);
     if (!losing.empty()) {
       md << "\nCommunes losing reach within " << minutes_label(th[im.threshold]) << " min: ";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <ogr_api.h>
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -67,6 +68,12 @@ TEST(CommandRun, EmbeddedDefaultWritesLayersMapsAndTablesOfTheRun) {
   const std::string summary = slurp(dir / "summary.md");
   EXPECT_NE(summary.find("## Renewal scenario"), std::string::npos);
   EXPECT_NE(summary.find("Posts: " + std::to_string(b.posts.size()) + " ("), std::string::npos);
+  // The renewal's capacity loss starts from the run's own mean access (about 11, so no
+  // thousands separator).
+  char before[64];
+  std::snprintf(before, sizeof before, "population-weighted mean): %.2f before, ",
+                b.groups.mean_access[0]);
+  EXPECT_NE(summary.find(before), std::string::npos) << before << "\n" << summary;
   EXPECT_GT(std::filesystem::file_size(dir / "coverage.png"), 10'000u);
   EXPECT_GT(std::filesystem::file_size(dir / "renewal.png"), 10'000u);
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
