@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       "covsim — who can reach a digital-inclusion advisor, and what renewal does to it.\n"
       "Runs on the embedded synthetic territory when no scenario is given."};
   app.require_subcommand(1);
+  app.fallthrough();  // -j and -q work after the subcommand too: `covsim sweep s.yaml -q`
   app.set_version_flag("--version", "covsim 0.1.0");
   int threads = 0;
   bool quiet = false;
