@@ -121,6 +121,11 @@ TEST(Cli, BadCommandLinesExitWithCodeTwo) {
   EXPECT_EQ(covsim_cli({"sweep", "--draws", "-3"}).exit_code, 2);
 }
 
+TEST(Cli, GlobalOptionsWorkBeforeAndAfterTheSubcommand) {
+  EXPECT_EQ(covsim_cli({"-q", "-j", "1", "validate"}).exit_code, 0);
+  EXPECT_EQ(covsim_cli({"validate", "-q", "-j", "1"}).exit_code, 0);
+}
+
 TEST(Cli, QuietWhenPiped) {
   // The embedded default: stdout says it is valid, stderr (not a terminal) stays empty.
   const Outcome o = covsim_cli({"validate"});
