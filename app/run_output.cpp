@@ -56,7 +56,7 @@ std::string percent(double part, double whole) {
   return whole > 0 ? number(100.0 * part / whole, 1) + " %" : "–";
 }
 
-// "−12.5 %" for after against before; "–" when before is 0.
+// "-12.5 %" for after against before; "–" when before is 0.
 std::string signed_percent(double after, double before) {
   if (!(before > 0)) return "–";
   const double change = 100.0 * (after - before) / before;
