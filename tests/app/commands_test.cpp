@@ -1,5 +1,6 @@
 // End to end on the embedded default: the run writes every promised output, the layers and
-// tables reopen with the figures of the run, and an existing output stops a run before work.
+// tables reopen with the figures of the run, and an existing output stops a run before work;
+// a sweep's figures reach the tables and the export; a scenario's od model reaches the table.
 #include "app/commands.hpp"
 
 #include <gdal.h>
@@ -8,11 +9,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/pipeline.hpp"
 #include "geo/error.hpp"
+#include "geo/synthetic_territory.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::app {
@@ -161,6 +164,32 @@ TEST(CommandSweep, SweepFiguresReachTheTablesAndTheExport) {
   GDALAllRegister();
   EXPECT_EQ(feature_count(dir / "loss.gpkg", "communes"),
             static_cast<long long>(loss->at("values").size()));
+}
+
+TEST(Pipeline, OdModelTravelsTheSuppliedMinutes) {
+  test::TempDir dir;
+  const geo::Territory t = geo::generate_territory({.seed = 3, .communes = 40});
+  std::ofstream(dir / "od.csv") << "from,to,min\n"
+                                << t.code[0] << "," << t.code[1] << ",12.5\n"
+                                << t.code[1] << "," << t.code[2] << ",7\n";
+  const Scenario s = parse_scenario(
+      "territory: {synthetic: {seed: 3, communes: 40}}\n"
+      "travel: {model: od, cutoff_minutes: 45,\n"
+      "         od: {file: od.csv, origin: from, destination: to, minutes: min, symmetric: "
+      "true}}\n",
+      (dir / "s.yaml").string(), dir.path());
+  std::ostringstream log;
+  Prepared p = prepare_territory(s, null_progress(), log);
+  prepare_travel(s, p, null_progress(), log);
+  EXPECT_EQ(p.graph.model, "od-matrix");
+
+  // Minutes to commune 0 as a site: the table's pair, and a chain through commune 1 both ways.
+  std::map<geo::CommuneId, float> to_site;
+  const geo::CommuneId c0 = *p.territory.find(t.code[0]);
+  for (const geo::Reach& r : p.table.row(p.table.row_of(c0))) to_site[r.commune] = r.minutes;
+  EXPECT_FLOAT_EQ(to_site.at(*p.territory.find(t.code[1])), 12.5f);
+  EXPECT_FLOAT_EQ(to_site.at(*p.territory.find(t.code[2])), 19.5f);
+  EXPECT_EQ(to_site.size(), 3u) << "only communes the table links reach the site";
 }
 
 }  // namespace
