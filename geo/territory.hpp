@@ -33,15 +33,15 @@ struct Grouping {
 };
 
 struct Territory {
-  int epsg = 2154;         // metric CRS of every coordinate below
-  std::string source;      // where it came from: file list or "synthetic(seed=…)"
+  int epsg = 2154;     // metric CRS of every coordinate below
+  std::string source;  // where it came from: file list or "synthetic(seed=…)"
 
   std::vector<std::string> code;  // INSEE code (or any unique id)
   std::vector<std::string> name;
   std::vector<double> population;
   // Inhabitants living in priority areas (QPV neighbourhoods, ZRR communes); 0 when unknown.
   std::vector<double> priority_population;
-  std::vector<Point> demand;        // demand point, guaranteed inside the commune's polygon
+  std::vector<Point> demand;  // demand point, guaranteed inside the commune's polygon
   std::vector<double> area_km2;
   std::vector<MultiPolygon> shape;  // may be empty only for communes known without geometry
   std::vector<Grouping> groupings;

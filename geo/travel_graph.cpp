@@ -27,9 +27,10 @@ TravelGraph make_travel_graph(std::string model, std::size_t vertex_count,
   std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
     return std::tie(a.from, a.to, a.minutes) < std::tie(b.from, b.to, b.minutes);
   });
-  edges.erase(std::unique(edges.begin(), edges.end(),
-                          [](const Edge& a, const Edge& b) { return a.from == b.from && a.to == b.to; }),
-              edges.end());
+  edges.erase(
+      std::unique(edges.begin(), edges.end(),
+                  [](const Edge& a, const Edge& b) { return a.from == b.from && a.to == b.to; }),
+      edges.end());
 
   TravelGraph g;
   g.model = std::move(model);

@@ -19,9 +19,9 @@ struct EdgeMinutes {
   float minutes = 0;
 };
 
-using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
-                                                    EdgeMinutes, boost::no_property,
-                                                    std::uint32_t, std::uint32_t>;
+using CsrGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeMinutes,
+                                       boost::no_property, std::uint32_t, std::uint32_t>;
 
 struct TravelGraph {
   std::string model;  // "adjacency", "road", "od-matrix": shown in reports
@@ -46,8 +46,7 @@ struct Edge {
   std::uint32_t to = 0;
   float minutes = 0;
 };
-TravelGraph make_travel_graph(std::string model, std::size_t vertex_count,
-                              std::vector<Edge> edges);
+TravelGraph make_travel_graph(std::string model, std::size_t vertex_count, std::vector<Edge> edges);
 
 // make_travel_graph for models whose vertices are the communes themselves (adjacency, OD
 // matrix): commune c is vertex c, with no access minutes.

@@ -29,8 +29,8 @@ struct Reach {
 
 struct TravelTable {
   float cutoff_minutes = 0;
-  std::vector<CommuneId> site;     // row -> commune hosting the candidate site
-  std::vector<RowId> row_of_site;  // commune -> its row, kNoRow when not a candidate
+  std::vector<CommuneId> site;       // row -> commune hosting the candidate site
+  std::vector<RowId> row_of_site;    // commune -> its row, kNoRow when not a candidate
   std::vector<std::uint64_t> first;  // row r spans [first[r], first[r + 1])
   std::vector<Reach> reach;          // within a row, sorted by commune id
 

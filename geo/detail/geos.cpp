@@ -13,7 +13,8 @@ void on_geos_error(const char* message, void* user) {
 
 GEOSGeometry* make_ring(GEOSContextHandle_t ctx, std::span<const Point> ring) {
   GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, static_cast<unsigned>(ring.size()), 2);
-  for (unsigned i = 0; i < ring.size(); ++i) GEOSCoordSeq_setXY_r(ctx, seq, i, ring[i].x, ring[i].y);
+  for (unsigned i = 0; i < ring.size(); ++i)
+    GEOSCoordSeq_setXY_r(ctx, seq, i, ring[i].x, ring[i].y);
   return GEOSGeom_createLinearRing_r(ctx, seq);
 }
 
@@ -50,8 +51,7 @@ void collect(GEOSContextHandle_t ctx, const GEOSGeometry* g, MultiPolygon& out) 
 }
 }  // namespace
 
-GeosContext::GeosContext()
-    : handle_(GEOS_init_r()), last_error_(std::make_unique<std::string>()) {
+GeosContext::GeosContext() : handle_(GEOS_init_r()), last_error_(std::make_unique<std::string>()) {
   GEOSContext_setNoticeMessageHandler_r(handle_, on_geos_notice, nullptr);
   GEOSContext_setErrorMessageHandler_r(handle_, on_geos_error, last_error_.get());
 }
@@ -65,9 +65,10 @@ GeomPtr to_geos(const GeosContext& ctx, const MultiPolygon& m) {
     const std::uint32_t r0 = m.polygon_begin(p);
     GEOSGeometry* shell = make_ring(ctx, m.ring(r0));
     std::vector<GEOSGeometry*> holes;
-    for (std::uint32_t r = r0 + 1; r < m.polygon_end[p]; ++r) holes.push_back(make_ring(ctx, m.ring(r)));
-    polys.push_back(GEOSGeom_createPolygon_r(ctx, shell, holes.data(),
-                                             static_cast<unsigned>(holes.size())));
+    for (std::uint32_t r = r0 + 1; r < m.polygon_end[p]; ++r)
+      holes.push_back(make_ring(ctx, m.ring(r)));
+    polys.push_back(
+        GEOSGeom_createPolygon_r(ctx, shell, holes.data(), static_cast<unsigned>(holes.size())));
   }
   return own(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(),
                                               static_cast<unsigned>(polys.size())));

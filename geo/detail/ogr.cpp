@@ -99,9 +99,12 @@ std::string gdal_error(const std::string& fallback) {
 DatasetPtr open_vector(const std::string& path) {
   ensure_gdal();
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                               nullptr);
-  if (!ds) throw InputError(path, "", "cannot open as a vector dataset: " + gdal_error("not found or not a supported format"));
+  GDALDatasetH ds =
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!ds)
+    throw InputError(
+        path, "",
+        "cannot open as a vector dataset: " + gdal_error("not found or not a supported format"));
   return DatasetPtr(ds);
 }
 

@@ -26,8 +26,11 @@ TEST(MultiPolygon, AreaSubtractsHolesWhateverTheWinding) {
 
 TEST(MultiPolygon, SignedAreaIsStableFarFromTheOrigin) {
   // Lambert-93 coordinates: a 1 m square near (700 km, 6.6 Mm) keeps its area exactly.
-  const Point ring[] = {{700000, 6600000}, {700001, 6600000}, {700001, 6600001},
-                        {700000, 6600001}, {700000, 6600000}};
+  const Point ring[] = {{700000, 6600000},
+                        {700001, 6600000},
+                        {700001, 6600001},
+                        {700000, 6600001},
+                        {700000, 6600000}};
   EXPECT_DOUBLE_EQ(signed_area(ring), 1.0);
 }
 
