@@ -148,7 +148,7 @@ void run(const Options& o) {
   log.measure("load_average_start", load_average());
   std::cout << "covsim national benchmark: " << threads << " threads, seed " << o.seed
             << ", load average " << load_average()
-            << " before the run (above the thread count: other work competes)\n\n";
+            << " before the run (a value above the thread count means other work competes)\n\n";
 
   // Territory.
   geo::LoadOptions load;
