@@ -6,8 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <type_traits>
-#include <variant>
 
 #include "geo/catchment.hpp"
 #include "geo/error.hpp"
@@ -176,62 +174,37 @@ std::string cell_label(const sim::SweepCell& c) {
          std::string(sim::name(c.policy));
 }
 
-// Per-commune columns beyond the run's own: the renewal's and the sweep's, when they ran. The
-// communes layer, communes.csv and result.json carry the same set, so `covsim export` can map
+// The run's commune table plus the renewal's and the sweep's columns, when they ran. The
+// communes layer, communes.csv and result.json all come from it, so `covsim export` can map
 // any figure the layer shows.
-std::vector<geo::FieldColumn> commune_columns(const RunOutputs& o) {
+sim::Table commune_table(const RunOutputs& o) {
   const geo::Territory& t = o.prepared.territory;
-  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(o.baseline.result.communes);
+  sim::Table table = o.baseline.result.communes;
   if (o.renewal) {
     const sim::RenewalImpact& im = o.renewal->impact;
-    std::vector<double> after(t.size());
-    std::vector<bool> loses(t.size());
+    std::vector<double> after(t.size()), loses(t.size());
     for (geo::CommuneId c = 0; c < t.size(); ++c) {
       after[c] = std::isfinite(im.after.nearest_minutes[c]) ? im.after.nearest_minutes[c] : NAN;
       loses[c] =
           im.before.reached_within(c, im.threshold) && !im.after.reached_within(c, im.threshold);
     }
-    commune_cols.push_back(geo::FieldColumn::real(
-        "after_nearest_minutes", std::move(after),
-        "Minutes to the nearest active site after renewal (empty beyond the cut-off).", "min"));
-    commune_cols.push_back(geo::FieldColumn::boolean(
-        "loses_reach", std::move(loses),
-        "Reached within " + minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
-            " min before renewal, not after."));
+    sim::add_numbers(table, "after_nearest_minutes", sim::ColumnType::real, "min",
+                     "Minutes to the nearest active site after renewal (empty beyond the cut-off).",
+                     std::move(after));
+    sim::add_numbers(table, "loses_reach", sim::ColumnType::flag, "",
+                     "Reached within " +
+                         minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
+                         " min before renewal, not after.",
+                     std::move(loses));
   }
   if (o.sweep && !o.sweep->cells.empty()) {
     const sim::CellResult& cell = o.sweep->cells[shown_cell(o)];
-    commune_cols.push_back(geo::FieldColumn::real(
-        "loss_probability", cell.loss_probability,
-        "Share of sweep draws (" + cell_label(cell.cell) + ") in which the commune loses reach."));
+    sim::add_numbers(
+        table, "loss_probability", sim::ColumnType::real, "",
+        "Share of sweep draws (" + cell_label(cell.cell) + ") in which the commune loses reach.",
+        cell.loss_probability);
   }
-  return commune_cols;
-}
-
-// {"name", "type", "unit", "description", "values"} as sim::to_json(Table) writes a column.
-nlohmann::json column_json(const geo::FieldColumn& c) {
-  nlohmann::json values = nlohmann::json::array();
-  std::string type;
-  std::visit(
-      [&](const auto& v) {
-        using T = typename std::decay_t<decltype(v)>::value_type;
-        for (const auto& x : v) {
-          if constexpr (std::is_same_v<T, double>)
-            values.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
-          else
-            values.push_back(static_cast<T>(x));
-        }
-        type = std::is_same_v<T, double>        ? "real"
-               : std::is_same_v<T, bool>        ? "flag"
-               : std::is_same_v<T, std::string> ? "text"
-                                                : "integer";
-      },
-      c.values);
-  return {{"name", c.name},
-          {"type", type},
-          {"unit", c.unit},
-          {"description", c.description},
-          {"values", std::move(values)}};
+  return table;
 }
 
 void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files,
@@ -240,7 +213,7 @@ void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::pat
   const sim::Deployment& d = o.baseline.deployment;
   const sim::RunResult& r = o.baseline.result;
 
-  std::vector<geo::FieldColumn> commune_cols = commune_columns(o);
+  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(commune_table(o));
   geo::VectorLayer communes;
   communes.name = "communes";
   communes.description = "Coverage per commune";
@@ -408,16 +381,13 @@ void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path
     files.push_back(dir / name);
   };
   const sim::RunResult& r = o.baseline.result;
-  const std::vector<geo::FieldColumn> communes = commune_columns(o);
-  geo::write_csv(dir / "communes.csv", communes, options);
-  files.push_back(dir / "communes.csv");
+  const sim::Table communes = commune_table(o);
+  csv("communes.csv", communes);
   csv("groups.csv", r.groups);
   csv("sites.csv", r.sites);
   csv("stops.csv", r.stops);
   nlohmann::json json = {{"scenario", o.scenario.name}, {"result", sim::to_json(r)}};
-  nlohmann::json& columns = json["result"]["tables"]["communes"]["columns"];
-  for (std::size_t k = columns.size(); k < communes.size(); ++k)
-    columns.push_back(column_json(communes[k]));
+  json["result"]["tables"]["communes"] = sim::to_json(communes);
   if (o.renewal) {
     const RenewalOutcome& rn = *o.renewal;
     csv("renewal_posts.csv", sim::impact_posts_table(rn.impact, rn.plan, o.baseline.posts));
