@@ -7,18 +7,12 @@
 #include "app/scenario_posts.hpp"
 #include "geo/error.hpp"
 #include "geo/synthetic_territory.hpp"
+#include "tests/error_message.hpp"
 
 namespace covsim::app {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::function<void()>& f) { return test::error_message<InputError>(f); }
 
 Scenario parse(const std::string& text) { return parse_scenario(text, "s.yaml", "/base"); }
 

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "geo/error.hpp"
+#include "tests/error_message.hpp"
 
 namespace covsim::app {
 namespace {
@@ -13,14 +14,7 @@ YamlSection load(const std::string& text) {
   return YamlSection::load_string(text, "s.yaml", "/base", {"travel", "thresholds", "name", "out"});
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::function<void()>& f) { return test::error_message<InputError>(f); }
 
 TEST(YamlSection, UnknownKeySuggestsTheClosestOne) {
   const std::string msg = error_of([] { load("name: x\ntravell: {}\n"); });
