@@ -30,9 +30,9 @@ RenewalOutcome run_renewal(const Scenario& s, const Prepared& p, const Baseline&
                            Progress& progress) {
   RenewalOutcome r;
   r.plan = sim::plan_renewal(p.territory, b.posts, s.renewal->rules);
-  r.reallocator = std::make_unique<sim::Reallocator>(
-      p.territory, b.posts, p.table, b.deployment, *b.model, s.deployment,
-      minutes_among_of(p.graph), s.renewal->reallocation, progress);
+  r.reallocator =
+      std::make_unique<sim::Reallocator>(deployment_inputs(p), b.posts, b.deployment, *b.model,
+                                         s.deployment, s.renewal->reallocation, progress);
   r.impact = sim::assess_renewal(r.plan, *r.reallocator, s.renewal->impact);
   return r;
 }
@@ -70,7 +70,8 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
                                         b.deployment.site_commune.end());
   log << "coverage: " << b.posts.size() << " posts, " << b.deployment.sites()
       << " post-site assignments in " << places.size() << " communes, " << b.deployment.circuits()
-      << " roaming circuits; population reached within " << s.coverage.thresholds_minutes.back()
+      << " roaming round(s) with " << b.deployment.stop_commune.size()
+      << " stops; population reached within " << s.coverage.thresholds_minutes.back()
       << " min: " << static_cast<long long>(std::llround(g.reached_at(0, g.thresholds - 1)))
       << " of " << static_cast<long long>(std::llround(g.population[0])) << "\n";
 
@@ -80,13 +81,18 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
     const std::size_t t = rn->impact.threshold;
     log << "renewal: population losing reach within " << s.coverage.thresholds_minutes[t]
         << " min: " << static_cast<long long>(std::llround(rn->impact.population_losing[t])) << " ("
-        << rn->impact.communes_losing[t] << " communes)\n";
+        << rn->impact.communes_losing[t] << " communes); communes losing their permanence: "
+        << rn->impact.communes_losing_permanence[0] << " ("
+        << static_cast<long long>(std::llround(rn->impact.population_losing_permanence[0]))
+        << " inhabitants)\n";
   }
   std::optional<sim::SweepResult> sw;
   if (sweep) {
     sw = sim::run_sweep(rn->plan, *rn->reallocator, *s.sweep, progress);
     log << "sweep: " << sw->cells.size() << " cell(s) x " << sw->draws << " draws, seed "
         << sw->seed << "\n";
+    if (const auto flat = sim::sweep_without_randomness(*sw, rn->plan))
+      log << "sweep: note: " << *flat << "\n";
   }
   RunOutputs outputs{s, p, b, rn ? &*rn : nullptr, sw ? &*sw : nullptr};
   print_files(log, write_run_outputs(outputs, progress));

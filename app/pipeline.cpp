@@ -36,6 +36,10 @@ sim::MinutesAmong minutes_among_of(const geo::TravelGraph& graph) {
   };
 }
 
+sim::DeploymentInputs deployment_inputs(const Prepared& p) {
+  return {p.territory, p.table, p.adjacency, minutes_among_of(p.graph)};
+}
+
 Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::ostream& log) {
   Prepared p;
   Stopwatch clock;
@@ -88,8 +92,7 @@ void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, s
 Baseline run_baseline(const Scenario& scenario, const Prepared& p, Progress& progress) {
   Baseline b;
   b.posts = scenario_posts(scenario, p.territory);
-  b.deployment = sim::deploy(p.territory, b.posts, p.table, minutes_among_of(p.graph),
-                             scenario.deployment, progress);
+  b.deployment = sim::deploy(deployment_inputs(p), b.posts, scenario.deployment, {}, progress);
   b.model = std::make_unique<sim::CoverageModel>(p.territory, p.table, scenario.coverage);
   sim::CoverageScratch scratch;
   b.model->compute(b.deployment, {}, scratch, b.communes);

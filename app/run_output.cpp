@@ -101,6 +101,27 @@ std::vector<geo::PointSymbol> site_symbols(const geo::Territory& t, const sim::D
   return out;
 }
 
+// A triangle at each roaming stop (one per commune), so the permanences a round holds show
+// even where its line is short.
+geo::PointSymbol marker(const geo::Territory& t, geo::CommuneId c, geo::Symbol kind, double size,
+                        geo::Rgb fill, std::string legend) {
+  geo::PointSymbol p;
+  p.at = t.demand[c];
+  p.kind = kind;
+  p.size_px = size;
+  p.fill = fill;
+  p.legend = std::move(legend);
+  return p;
+}
+
+void add_stop_symbols(const geo::Territory& t, const sim::Deployment& d,
+                      std::vector<geo::PointSymbol>& out) {
+  std::vector<std::uint8_t> seen(t.size(), 0);
+  for (const geo::CommuneId c : d.stop_commune)
+    if (!seen[c]++)
+      out.push_back(marker(t, c, geo::Symbol::triangle, 10, {0.55, 0.1, 0.55}, "Roaming stop"));
+}
+
 std::vector<geo::Polyline> circuit_lines(const geo::Territory& t, const sim::Deployment& d) {
   std::vector<geo::Polyline> out;
   for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
@@ -132,10 +153,22 @@ std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const s
 std::vector<geo::CommuneId> losing_reach(const sim::RenewalImpact& impact) {
   std::vector<geo::CommuneId> out;
   for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
-    if (impact.before.reached_within(c, impact.threshold) &&
-        !impact.after.reached_within(c, impact.threshold))
-      out.push_back(c);
+    if (sim::loses_reach(impact.before, impact.after, c, impact.threshold)) out.push_back(c);
   return out;
+}
+
+std::vector<geo::CommuneId> losing_permanence(const sim::RenewalImpact& impact) {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
+    if (sim::loses_permanence(impact.before, impact.after, c)) out.push_back(c);
+  return out;
+}
+
+// Largest population first, then by name: the order a council reads a list of places in.
+void by_population(const geo::Territory& t, std::vector<geo::CommuneId>& communes) {
+  std::stable_sort(communes.begin(), communes.end(), [&](geo::CommuneId a, geo::CommuneId b) {
+    return t.population[a] > t.population[b];
+  });
 }
 
 geo::ClassScheme minutes_scheme(const Scenario& s) {
@@ -182,11 +215,14 @@ sim::Table commune_table(const RunOutputs& o) {
   sim::Table table = o.baseline.result.communes;
   if (o.renewal) {
     const sim::RenewalImpact& im = o.renewal->impact;
-    std::vector<double> after(t.size()), loses(t.size());
+    std::vector<double> after(t.size()), loses(t.size()), presence(t.size()),
+        has_permanence(t.size()), loses_permanence(t.size());
     for (geo::CommuneId c = 0; c < t.size(); ++c) {
       after[c] = std::isfinite(im.after.nearest_minutes[c]) ? im.after.nearest_minutes[c] : NAN;
-      loses[c] =
-          im.before.reached_within(c, im.threshold) && !im.after.reached_within(c, im.threshold);
+      loses[c] = sim::loses_reach(im.before, im.after, c, im.threshold);
+      presence[c] = im.after.presence_hours_per_month[c];
+      has_permanence[c] = im.after.has_permanence[c];
+      loses_permanence[c] = sim::loses_permanence(im.before, im.after, c);
     }
     sim::add_numbers(table, "after_nearest_minutes", sim::ColumnType::real, "min",
                      "Minutes to the nearest active site after renewal (empty beyond the cut-off).",
@@ -196,6 +232,15 @@ sim::Table commune_table(const RunOutputs& o) {
                          minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
                          " min before renewal, not after.",
                      std::move(loses));
+    sim::add_numbers(table, "after_presence_hours_per_month", sim::ColumnType::real, "h/month",
+                     "Hours a month advisors hold a permanence in the commune after renewal.",
+                     std::move(presence));
+    sim::add_numbers(table, "after_has_permanence", sim::ColumnType::flag, "",
+                     "1 when an advisor still holds a permanence in the commune after renewal.",
+                     std::move(has_permanence));
+    sim::add_numbers(table, "loses_permanence", sim::ColumnType::flag, "",
+                     "1 when the commune had a permanence before renewal and none after.",
+                     std::move(loses_permanence));
   }
   if (o.sweep && !o.sweep->cells.empty()) {
     const sim::CellResult& cell = o.sweep->cells[shown_cell(o)];
@@ -203,6 +248,10 @@ sim::Table commune_table(const RunOutputs& o) {
         table, "loss_probability", sim::ColumnType::real, "",
         "Share of sweep draws (" + cell_label(cell.cell) + ") in which the commune loses reach.",
         cell.loss_probability);
+    sim::add_numbers(table, "permanence_loss_probability", sim::ColumnType::real, "",
+                     "Share of sweep draws (" + cell_label(cell.cell) +
+                         ") in which the commune loses its permanence.",
+                     cell.permanence_loss_probability);
   }
   return table;
 }
@@ -345,6 +394,7 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   spec.overwrite = o.scenario.output.overwrite;
   spec.map.values = map_minutes(o.baseline.communes, cutoff);
   spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
+  add_stop_symbols(t, o.baseline.deployment, spec.map.points);
   spec.map.lines = circuit_lines(t, o.baseline.deployment);
   for (const std::string& ext : o.scenario.output.map_formats) {
     const fs::path path = dir / ("coverage." + ext);
@@ -355,8 +405,9 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   const sim::RenewalImpact& im = o.renewal->impact;
   geo::MapSpec pair = spec;
   pair.subtitle = "Before and after renewal (" + std::string(sim::name(im.options.policy)) +
-                  " reallocation); outlined: communes losing reach within " +
-                  minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) + " min";
+                  "); outlined: losing reach within " +
+                  minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
+                  " min; diamonds: losing their permanence";
   pair.map.caption = "Before: every post active";
   pair.highlight_label = "Loses reach";
   geo::MapPanel after;
@@ -365,6 +416,10 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   const std::vector<geo::CommuneId> losing = losing_reach(im);
   after.highlighted.assign(losing.begin(), losing.end());
   after.points = site_symbols(t, im.after_deployment, o.baseline.posts);
+  add_stop_symbols(t, im.after_deployment, after.points);
+  for (const geo::CommuneId c : losing_permanence(im))
+    after.points.push_back(
+        marker(t, c, geo::Symbol::diamond, 13, {0.85, 0.1, 0.1}, "Loses its permanence"));
   after.lines = circuit_lines(t, im.after_deployment);
   for (const std::string& ext : o.scenario.output.map_formats) {
     const fs::path path = dir / ("renewal." + ext);
@@ -480,7 +535,8 @@ std::string summary_markdown(const RunOutputs& o) {
                                         o.baseline.deployment.site_commune.end());
   md << "), " << number(hours) << " advisor-hours a week; fixed sites in " << places.size()
      << " communes (" << o.baseline.deployment.sites() << " post–site assignments), "
-     << o.baseline.deployment.circuits() << " roaming circuits.\n\n";
+     << o.baseline.deployment.circuits() << " roaming round(s) holding "
+     << o.baseline.deployment.stop_commune.size() << " stops.\n\n";
 
   md << "## Coverage with every post active\n\n| Threshold | Population reached | Share |"
         " Priority-area population reached |\n|---|---:|---:|---:|\n";
@@ -494,16 +550,20 @@ std::string summary_markdown(const RunOutputs& o) {
      << percent(g.gap_population[0], g.population[0])
      << "); communes with no reach: " << g.communes_no_reach[0] << "; mean access "
      << number(g.mean_access[0], 2) << " advisor-hours a week per 10,000 inhabitants (Gini "
-     << number(g.gini_access[0], 2) << ").\n\n";
+     << number(g.gini_access[0], 2)
+     << "). Communes where an advisor holds a permanence: " << g.communes_with_permanence[0] << " ("
+     << number(g.population_with_permanence[0]) << " inhabitants).\n\n";
 
   const sim::GroupRows& rows = o.baseline.model->group_rows();
   md << "### Per EPCI\n\n| EPCI | Population | Reached within " << minutes_label(th.back())
-     << " min | In gaps | Mean access |\n|---|---:|---:|---:|---:|\n";
+     << " min | In gaps | Mean access | Communes with a permanence |\n"
+        "|---|---:|---:|---:|---:|---:|\n";
   for (std::size_t r = 0; r < g.rows(); ++r) {
     if (rows.grouping[r] != "epci") continue;
     md << "| " << rows.name[r] << " (" << rows.code[r] << ") | " << number(g.population[r]) << " | "
        << percent(g.reached_at(r, th.size() - 1), g.population[r]) << " | "
-       << number(g.gap_population[r]) << " | " << number(g.mean_access[r], 2) << " |\n";
+       << number(g.gap_population[r]) << " | " << number(g.mean_access[r], 2) << " | "
+       << g.communes_with_permanence[r] << " of " << g.communes[r] << " |\n";
   }
 
   if (o.renewal) {
@@ -539,29 +599,39 @@ std::string summary_markdown(const RunOutputs& o) {
        << signed_percent(ga.mean_access[0], gb.mean_access[0])
        << "). Population in gaps: " << number(gb.gap_population[0]) << " before, "
        << number(ga.gap_population[0]) << " after.\n";
+    md << "\nCommunes losing their permanence (no advisor holds one there any more): "
+       << im.communes_losing_permanence[0] << " (" << number(im.population_losing_permanence[0])
+       << " inhabitants); communes with a permanence: " << gb.communes_with_permanence[0]
+       << " before, " << ga.communes_with_permanence[0] << " after.\n";
     std::ostringstream per_epci;
     for (std::size_t r = 0; r < ga.rows(); ++r) {
       if (rows.grouping[r] != "epci") continue;
-      if (gb.mean_access[r] == ga.mean_access[r] && gb.gap_population[r] == ga.gap_population[r])
+      if (gb.mean_access[r] == ga.mean_access[r] && gb.gap_population[r] == ga.gap_population[r] &&
+          im.communes_losing_permanence[r] == 0)
         continue;
       per_epci << "| " << rows.name[r] << " (" << rows.code[r] << ") | "
                << number(gb.mean_access[r], 2) << " | " << number(ga.mean_access[r], 2) << " | "
                << signed_percent(ga.mean_access[r], gb.mean_access[r]) << " | "
-               << number(gb.gap_population[r]) << " | " << number(ga.gap_population[r]) << " |\n";
+               << number(gb.gap_population[r]) << " | " << number(ga.gap_population[r]) << " | "
+               << im.communes_losing_permanence[r] << " |\n";
     }
     if (!per_epci.str().empty())
       md << "\n| EPCI where it changes | Access before | Access after | Change | In gaps before |"
-            " In gaps after |\n|---|---:|---:|---:|---:|---:|\n"
+            " In gaps after | Communes losing their permanence |\n"
+            "|---|---:|---:|---:|---:|---:|---:|\n"
          << per_epci.str();
-    const std::vector<geo::CommuneId> losing = losing_reach(im);
-    if (!losing.empty()) {
-      md << "\nCommunes losing reach within " << minutes_label(th[im.threshold]) << " min: ";
-      for (std::size_t i = 0; i < losing.size() && i < 20; ++i)
-        md << (i ? ", " : "") << t.name[losing[i]] << " (" << number(t.population[losing[i]])
+    auto list = [&](const std::string& what, std::vector<geo::CommuneId> communes) {
+      if (communes.empty()) return;
+      by_population(t, communes);
+      md << "\n" << what << " (" << communes.size() << ", largest first): ";
+      for (std::size_t i = 0; i < communes.size(); ++i)
+        md << (i ? ", " : "") << t.name[communes[i]] << " (" << number(t.population[communes[i]])
            << ")";
-      if (losing.size() > 20) md << " and " << losing.size() - 20 << " more";
       md << ".\n";
-    }
+    };
+    list("Communes losing reach within " + minutes_label(th[im.threshold]) + " min",
+         losing_reach(im));
+    list("Communes losing their permanence", losing_permanence(im));
   }
 
   if (o.sweep) {
@@ -572,22 +642,28 @@ std::string summary_markdown(const RunOutputs& o) {
       if (figures[f].name == "population_losing_reach") losing_fig = f;
       if (figures[f].name == "posts_lost") lost_fig = f;
     }
-    md << "\n## Sweep: " << sw.draws << " draws per cell, seed " << sw.seed
-       << "\n\n| Non-renewal rate | Threshold | Policy | Posts lost (mean) |"
-          " Population losing reach: mean | P5 | P50 | P95 "
-          "|\n|---|---|---|---:|---:|---:|---:|---:|\n";
+    std::size_t permanence_fig = 0;
+    for (std::size_t f = 0; f < figures.size(); ++f)
+      if (figures[f].name == "communes_losing_permanence") permanence_fig = f;
+    md << "\n## Sweep: " << sw.draws << " draws per cell, seed " << sw.seed << "\n\n";
+    if (o.renewal)
+      if (const auto flat = sim::sweep_without_randomness(sw, o.renewal->plan))
+        md << "Note: " << *flat << ".\n\n";
+    md << "| Non-renewal rate | Threshold | Policy | Posts lost (mean) |"
+          " Population losing reach: mean | P5 | P50 | P95 | Communes losing their permanence "
+          "(mean) |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const sim::CellResult& c : sw.cells) {
       const sim::Summary& s = c.figures[losing_fig];
       md << "| " << (c.cell.non_renewal_rate ? percent(*c.cell.non_renewal_rate, 1) : "per post")
          << " | " << minutes_label(c.cell.threshold_minutes) << " min | "
          << sim::name(c.cell.policy) << " | " << number(c.figures[lost_fig].mean, 1) << " | "
          << number(s.mean) << " | " << number(s.p5) << " | " << number(s.p50) << " | "
-         << number(s.p95) << " |\n";
+         << number(s.p95) << " | " << number(c.figures[permanence_fig].mean, 1) << " |\n";
     }
   }
-  if (!o.baseline.deployment.notes.empty()) {
+  if (!o.baseline.result.notes.empty()) {
     md << "\n## Notes\n\n";
-    for (const std::string& n : o.baseline.deployment.notes) md << "- " << n << "\n";
+    for (const std::string& n : o.baseline.result.notes) md << "- " << n << "\n";
   }
   return md.str();
 }

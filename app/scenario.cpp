@@ -1,6 +1,7 @@
 #include "app/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -16,16 +17,17 @@ namespace {
 const std::initializer_list<std::string_view> kPostKeys = {
     "id",       "host_type",      "home_commune", "host_name", "weekly_hours",
     "strategy", "sites",          "group_key",    "group",     "site_count",
-    "funding",  "priority_bonus", "contract_end", "renewal",   "renewal_probability"};
+    "funding",  "priority_bonus", "contract_end", "renewal",   "renewal_probability",
+    "communes", "round",          "max_stops"};
 
 // Travel minutes are stored as float; a day bounds every sensible one and keeps 1e39 from
 // becoming an infinite cut-off that passes every comparison.
 constexpr double kMaxMinutes = 24 * 60;
 
+// The shortest text that reads back as exactly `v`.
 std::string shortest(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
 float minutes(const YamlSection& s, std::string_view key, double fallback) {
@@ -201,10 +203,14 @@ void read_coverage(const YamlSection& root, Scenario& out) {
 
 void read_deployment(const YamlSection& root, Scenario& out) {
   sim::DeploymentOptions& d = out.deployment;
-  auto s = root.section("deployment", {"multi_centre", "roaming"});
+  auto s = root.section("deployment", {"team", "multi_centre", "roaming"});
   if (!s) return;
+  if (auto t = s->section("team", {"balance_tolerance", "cover_served"})) {
+    d.team.balance_tolerance = t->in_range("balance_tolerance", d.team.balance_tolerance, 0, 1);
+    d.team.cover_served = t->flag("cover_served", d.team.cover_served);
+  }
   if (auto m = s->section("multi_centre", {"sites_per_post", "objective", "cover_minutes",
-                                           "restarts", "sites_by_group"})) {
+                                           "restarts", "sites_by_group", "min_site_hours"})) {
     d.multi_centre.sites_per_post = static_cast<std::uint32_t>(
         m->integer("sites_per_post", d.multi_centre.sites_per_post, 1, 50));
     d.multi_centre.location.objective =
@@ -215,15 +221,28 @@ void read_deployment(const YamlSection& root, Scenario& out) {
         minutes(*m, "cover_minutes", d.multi_centre.location.cover_minutes);
     d.multi_centre.location.restarts = static_cast<std::uint32_t>(
         m->integer("restarts", d.multi_centre.location.restarts, 0, 1000));
+    d.multi_centre.min_site_hours =
+        m->in_range("min_site_hours", d.multi_centre.min_site_hours, 0, 168);
     for (const YamlSection& g : m->list("sites_by_group", {"grouping", "code", "sites"}))
       d.multi_centre.sites_by_group.push_back(
           {g.required_text("grouping"), g.required_text("code"),
            static_cast<std::uint32_t>(g.integer("sites", 1, 1, 1000))});
   }
-  if (auto r = s->section("roaming", {"balance_tolerance", "session_hours"})) {
-    d.roaming.balance_tolerance =
-        r->in_range("balance_tolerance", d.roaming.balance_tolerance, 0, 1);
-    d.roaming.session_hours = r->positive("session_hours", d.roaming.session_hours);
+  if (auto r = s->section("roaming", {"round", "max_stops", "session_hours", "cover_minutes",
+                                      "max_day_driving_minutes", "campaign_weeks",
+                                      "sessions_per_1000", "working_weeks_per_year"})) {
+    sim::RoundOptions& ro = d.roaming.round;
+    const std::string round = r->choice("round", std::string(sim::name(ro.round)),
+                                        {"weekly", "fortnightly", "monthly", "campaigns"});
+    ro.round = *sim::parse_round(round);
+    ro.max_stops = static_cast<std::uint32_t>(r->integer("max_stops", ro.max_stops, 1, 100));
+    ro.session_hours = r->in_range("session_hours", ro.session_hours, 0.25, ro.day_hours);
+    if (r->has("cover_minutes")) d.roaming.cover_minutes = minutes(*r, "cover_minutes", 0);
+    ro.max_day_driving_minutes = minutes(*r, "max_day_driving_minutes", ro.max_day_driving_minutes);
+    ro.campaign_weeks = r->in_range("campaign_weeks", ro.campaign_weeks, 0, 52);
+    ro.sessions_per_1000 = r->in_range("sessions_per_1000", ro.sessions_per_1000, 0.01, 1000);
+    ro.working_weeks_per_year =
+        r->in_range("working_weeks_per_year", ro.working_weeks_per_year, 1, 52);
   }
 }
 
@@ -249,9 +268,30 @@ void read_posts(const YamlSection& root, Scenario& out) {
     ip.where = p.where();
     for (std::string_view key : kPostKeys) {
       if (!p.has(key)) continue;
-      // "sites" may be a YAML list; the table format joins codes with ';'.
+      // Lists join with ';' as in the table format; a site may be {commune, weekly_hours},
+      // which the table writes "commune:hours".
       std::string cell;
-      for (const std::string& v : p.texts(key)) cell += (cell.empty() ? "" : ";") + v;
+      if (key == "sites" && p.node()["sites"].IsSequence()) {
+        std::size_t i = 0;
+        for (const YAML::Node& item : p.node()["sites"]) {
+          std::string text;
+          if (item.IsMap()) {
+            const YamlSection site(item, p.file(), p.base_dir(),
+                                   p.key_path() + ".sites[" + std::to_string(i) + "]",
+                                   {"commune", "weekly_hours"});
+            text = site.required_text("commune");
+            if (site.has("weekly_hours")) text += ":" + shortest(site.positive("weekly_hours", 0));
+          } else {
+            text = item.IsScalar() ? item.Scalar() : "";
+            if (text.empty())
+              p.fail("sites", "each site is a commune code or {commune, weekly_hours}");
+          }
+          cell += (cell.empty() ? "" : ";") + text;
+          ++i;
+        }
+      } else {
+        for (const std::string& v : p.texts(key)) cell += (cell.empty() ? "" : ";") + v;
+      }
       ip.cells[std::string(key)] = cell;
     }
     out.posts.inline_posts.push_back(std::move(ip));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -110,6 +111,7 @@ double CoverageModel::decay(float minutes) const {
 void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> post_active,
                             CoverageScratch& scratch, CommuneCoverage& out) const {
   const std::size_t n = territory_.size();
+  const double weeks = options_.weeks_per_month;
   auto active = [&](PostId p) { return post_active.empty() || post_active[p] != 0; };
   out.nearest_minutes.resize(n);
   out.nearest_site.resize(n);
@@ -117,26 +119,40 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
   out.access.resize(n);
   out.visits_per_month.assign(n, 0.0);
   out.presence_hours_per_month.assign(n, 0.0);
+  out.has_permanence.assign(n, 0);
   out.gap.assign(n, 0);
 
-  // Pool the hours of active posts per table row, remembering which rows are in use.
+  // Pool the weekly hours of active sites and stops per table row, remembering which rows are
+  // in use (bit 0) and which give reach (bit 1: fixed sites, stops held often enough).
   scratch.row_hours.resize(table_.rows(), 0.0);
   scratch.row_used.resize(table_.rows(), 0);
   scratch.active_rows.clear();
-  for (SiteId s = 0; s < d.sites(); ++s) {
-    if (!active(d.site_post[s])) continue;
-    const geo::RowId r = table_.row_of(d.site_commune[s]);
+  auto pool = [&](geo::CommuneId commune, double weekly_hours, bool reach) {
+    const geo::RowId r = table_.row_of(commune);
     if (r == geo::kNoRow) {
       for (geo::RowId used : scratch.active_rows)
         scratch.row_hours[used] = scratch.row_used[used] = 0;
-      throw Error("coverage: site at commune " + territory_.code[d.site_commune[s]] +
+      throw Error("coverage: a site or stop at commune " + territory_.code[commune] +
                   " has no row in the travel table");
     }
-    if (!scratch.row_used[r]) {
-      scratch.row_used[r] = 1;
-      scratch.active_rows.push_back(r);
+    if (!scratch.row_used[r]) scratch.active_rows.push_back(r);
+    scratch.row_used[r] |= static_cast<std::uint8_t>(1u | (reach ? 2u : 0u));
+    scratch.row_hours[r] += weekly_hours;
+  };
+  for (SiteId s = 0; s < d.sites(); ++s) {
+    if (!active(d.site_post[s])) continue;
+    pool(d.site_commune[s], d.site_weekly_hours[s], true);
+    out.presence_hours_per_month[d.site_commune[s]] += d.site_weekly_hours[s] * weeks;
+  }
+  for (CircuitId c = 0; c < d.circuits(); ++c) {
+    if (!active(d.circuit_post[c])) continue;
+    for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
+      const geo::CommuneId at = d.stop_commune[k];
+      pool(at, d.stop_presence_hours_per_month[k] / weeks,
+           stop_gives_reach(d.stop_visits_per_month[k]));
+      out.visits_per_month[at] += d.stop_visits_per_month[k];
+      out.presence_hours_per_month[at] += d.stop_presence_hours_per_month[k];
     }
-    scratch.row_hours[r] += d.site_weekly_hours[s];
   }
 
   // The hot loop: one pass over the entries of active rows. What it updates per commune sits
@@ -144,52 +160,66 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
   // the catchment have weight 0, so no branch is needed for them.
   scratch.communes.assign(n, {kInf, kNoCommune, 0.0});
   CoverageScratch::Commune* state = scratch.communes.data();
+  const geo::Reach* reach = table_.reach.data();
+  const float* weight = weight_.data();
   for (geo::RowId r : scratch.active_rows) {
     const double ratio = row_demand_[r] > 0 ? scratch.row_hours[r] / row_demand_[r] : 0.0;
     const geo::CommuneId site = table_.site[r];
-    const geo::Reach* reach = table_.reach.data();
-    const float* weight = weight_.data();
-    for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e) {
-      CoverageScratch::Commune& c = state[reach[e].commune];
-      if (reach[e].minutes < c.minutes) {
-        c.minutes = reach[e].minutes;
-        c.site = site;
+    if (scratch.row_used[r] & 2u) {
+      for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e) {
+        CoverageScratch::Commune& c = state[reach[e].commune];
+        if (reach[e].minutes < c.minutes) {
+          c.minutes = reach[e].minutes;
+          c.site = site;
+        }
+        c.access += ratio * weight[e];
       }
-      c.access += ratio * weight[e];
+    } else {
+      for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e)
+        state[reach[e].commune].access += ratio * weight[e];
     }
     scratch.row_hours[r] = 0;
     scratch.row_used[r] = 0;
-  }
-  for (geo::CommuneId c = 0; c < n; ++c) {
-    out.nearest_minutes[c] = state[c].minutes;
-    out.nearest_site[c] = state[c].site;
-    out.access[c] = state[c].access;
-  }
-
-  for (CircuitId c = 0; c < d.circuits(); ++c) {
-    if (!active(d.circuit_post[c])) continue;
-    for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
-      out.visits_per_month[d.stop_commune[k]] += d.stop_visits_per_month[k];
-      out.presence_hours_per_month[d.stop_commune[k]] += d.stop_presence_hours_per_month[k];
-    }
   }
 
   const std::vector<float>& thresholds = options_.thresholds_minutes;
   const float catchment = options_.catchment_minutes;
   for (geo::CommuneId c = 0; c < n; ++c) {
-    const bool visited =
-        out.visits_per_month[c] > 0 && out.visits_per_month[c] >= options_.min_visits_per_month;
+    const float minutes = state[c].minutes;
+    out.nearest_minutes[c] = minutes;
+    out.nearest_site[c] = state[c].site;
+    out.access[c] = state[c].access * 10'000;
     std::uint8_t mask = 0;
     for (std::size_t t = 0; t < thresholds.size(); ++t)
-      if (visited || out.nearest_minutes[c] <= thresholds[t]) mask |= std::uint8_t(1u << t);
+      if (minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
     out.reached[c] = mask;
-    out.gap[c] = !(visited || out.nearest_minutes[c] <= catchment);
-    double access = out.access[c];
-    const double pop = territory_.population[c];
-    if (out.presence_hours_per_month[c] > 0 && pop > 0)
-      access += out.presence_hours_per_month[c] / options_.weeks_per_month / pop;
-    out.access[c] = access * 10'000;
+    out.gap[c] = !(minutes <= catchment);
+    out.has_permanence[c] = out.presence_hours_per_month[c] > 0;
   }
+}
+
+std::vector<std::string> CoverageModel::rare_stop_notes(const Deployment& d,
+                                                        const PostTable& posts) const {
+  std::vector<std::string> notes;
+  for (CircuitId c = 0; c < d.circuits(); ++c) {
+    std::string rare;
+    std::size_t count = 0;
+    double most = 0;
+    for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
+      if (stop_gives_reach(d.stop_visits_per_month[k])) continue;
+      if (count++ < 8) (rare += rare.empty() ? "" : ", ") += territory_.code[d.stop_commune[k]];
+      most = std::max(most, d.stop_visits_per_month[k]);
+    }
+    if (count == 0) continue;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", most);
+    notes.push_back("post " + posts.posts[d.circuit_post[c]].id + ": " + std::to_string(count) +
+                    " stop(s) held at most " + buf + " days a month, below min_visits_per_month (" +
+                    minutes_text(static_cast<float>(options_.min_visits_per_month)) +
+                    "): they add to access, not to reach (" + rare +
+                    (count > 8 ? " and " + std::to_string(count - 8) + " more" : "") + ")");
+  }
+  return notes;
 }
 
 void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratch,
@@ -206,6 +236,8 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
   out.priority_population.assign(rows, 0.0);
   out.priority_reached.assign(rows * nt, 0.0);
   out.priority_gap_population.assign(rows, 0.0);
+  out.communes_with_permanence.assign(rows, 0);
+  out.population_with_permanence.assign(rows, 0.0);
   out.mean_access.assign(rows, 0.0);
   out.gini_access.assign(rows, 0.0);
 
@@ -220,6 +252,10 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
       out.population[row] += pop;
       out.priority_population[row] += prio;
       if (cc.reached[c] == 0) ++out.communes_no_reach[row];
+      if (cc.has_permanence[c]) {
+        ++out.communes_with_permanence[row];
+        out.population_with_permanence[row] += pop;
+      }
       if (cc.gap[c]) {
         out.gap_population[row] += pop;
         out.priority_gap_population[row] += prio;

@@ -14,13 +14,18 @@
 //           (1 at the site, 0 at the catchment's edge)
 //   R_j   = S_j / Σ_k P_k w(d_kj)        S_j weekly hours at site j, P_k population of commune k
 //   A_i   = 10,000 × Σ_j R_j w(d_ij)     (weekly advisor-hours per 10,000 inhabitants)
-// plus, for a commune on a roaming circuit, its own presence: 10,000 × (presence hours per
-// month / weeks_per_month) / P_i. Several posts at one commune pool their hours.
+// A roaming stop is a site too, supplying its presence hours per month / weeks_per_month a
+// week. Several posts at one commune pool their hours.
 //
-// Reach and gaps: a commune is reached within threshold T when an active site is at most T
-// minutes away, or when roaming advisors visit it at least min_visits_per_month times a month.
-// It is in a gap when it is not reached within catchment_minutes. "No reach": reached within
-// no threshold at all.
+// Reach and gaps: a commune is reached within threshold T when a permanence is at most T
+// minutes away: a fixed site, or a roaming stop held at least min_visits_per_month days a
+// month (a rarer stop adds to access only, and rare_stop_notes() says so). It is in a gap when
+// it is not reached within catchment_minutes. "No reach": reached within no threshold at all.
+//
+// Presence: hours a month that advisors hold a permanence in the commune itself (fixed sites'
+// weekly hours × weeks_per_month, plus roaming stops' hours); has_permanence when above 0. After
+// renewal, a commune loses reach within T when reached before and not after, and loses its
+// permanence when it had one before and none after (loses_reach, loses_permanence).
 //
 // Gini of access over a group (population-weighted; communes sorted by access, F_i the
 // population of the communes before i, P the group's population, S = Σ P_i A_i):
@@ -57,19 +62,30 @@ struct CoverageOptions {
 
 // Per commune, indexed by CommuneId.
 struct CommuneCoverage {
-  std::vector<float> nearest_minutes;        // +infinity: no active site within the cut-off
-  std::vector<geo::CommuneId> nearest_site;  // commune of that site, kNoCommune
-  std::vector<std::uint8_t> reached;         // bit t: reached within thresholds_minutes[t]
-  std::vector<double> access;                // weekly advisor-hours per 10,000 inhabitants
-  std::vector<double> visits_per_month;      // by roaming advisors, 0 when none
-  std::vector<double> presence_hours_per_month;
-  std::vector<std::uint8_t> gap;  // 1: not reached within catchment_minutes
+  std::vector<float> nearest_minutes;            // +infinity: no active site within the cut-off
+  std::vector<geo::CommuneId> nearest_site;      // commune of that site, kNoCommune
+  std::vector<std::uint8_t> reached;             // bit t: reached within thresholds_minutes[t]
+  std::vector<double> access;                    // weekly advisor-hours per 10,000 inhabitants
+  std::vector<double> visits_per_month;          // days roaming stops are held, 0 when none
+  std::vector<double> presence_hours_per_month;  // fixed sites and roaming stops
+  std::vector<std::uint8_t> has_permanence;      // presence_hours_per_month > 0
+  std::vector<std::uint8_t> gap;                 // 1: not reached within catchment_minutes
 
   std::size_t size() const { return nearest_minutes.size(); }
   bool reached_within(geo::CommuneId c, std::size_t threshold) const {
     return (reached[c] >> threshold) & 1u;
   }
 };
+
+// The two losses a renewal causes, defined once for every output.
+inline bool loses_reach(const CommuneCoverage& before, const CommuneCoverage& after,
+                        geo::CommuneId c, std::size_t threshold) {
+  return before.reached_within(c, threshold) && !after.reached_within(c, threshold);
+}
+inline bool loses_permanence(const CommuneCoverage& before, const CommuneCoverage& after,
+                             geo::CommuneId c) {
+  return before.has_permanence[c] && !after.has_permanence[c];
+}
 
 // Summary rows: row 0 is the whole territory, then every group of every grouping of the
 // territory, in grouping order (CoverageModel::group_rows names them). Per-threshold figures
@@ -84,6 +100,8 @@ struct GroupCoverage {
   std::vector<double> priority_population;
   std::vector<double> priority_reached;  // per threshold
   std::vector<double> priority_gap_population;
+  std::vector<std::uint32_t> communes_with_permanence;
+  std::vector<double> population_with_permanence;
   std::vector<double> mean_access;  // population-weighted
   std::vector<double> gini_access;
 
@@ -104,7 +122,7 @@ struct GroupRows {
 // Per-thread buffers: sized on first use, reused by every later call.
 struct CoverageScratch {
   std::vector<double> row_hours;       // table row -> pooled weekly hours, zero between calls
-  std::vector<std::uint8_t> row_used;  // table row -> in active_rows, zero between calls
+  std::vector<std::uint8_t> row_used;  // table row -> bit 0: in active_rows, bit 1: gives reach
   std::vector<geo::RowId> active_rows;
   struct Commune {  // what the hot loop updates, together in one cache line
     float minutes;
@@ -139,6 +157,14 @@ class CoverageModel {
 
   // The Gaussian decay above, for tests and reports.
   double decay(float minutes) const;
+
+  // Whether a roaming stop held `visits_per_month` days a month counts as reach.
+  bool stop_gives_reach(double visits_per_month) const {
+    return visits_per_month > 0 && visits_per_month >= options_.min_visits_per_month;
+  }
+  // One note per round whose stops are held too rarely to count as reach (access only).
+  std::vector<std::string> rare_stop_notes(const Deployment& deployment,
+                                           const PostTable& posts) const;
 
  private:
   const geo::Territory& territory_;

@@ -1,9 +1,35 @@
-// Where and when advisors work: the posts of a scenario turned, strategy by strategy, into fixed
-// sites with weekly hours and roaming circuits with visit frequencies. Built once per scenario
-// (and again when renewal re-plans), then read by coverage for every draw.
+// Where and when advisors work: the posts of a scenario turned into fixed sites with weekly
+// hours and roaming rounds of stops, team by team, as the field plans them (DOMAIN.md). Built
+// once per scenario (and again when renewal re-plans a team), then read by coverage for every
+// draw.
 //
-//   Deployment d = deploy(territory, posts, table, minutes_among_on(graph), DeploymentOptions{});
+//   Deployment d = deploy({territory, table, adjacency, minutes_among_on(graph)}, posts, {});
 //   for (SiteId s = 0; s < d.sites(); ++s) hours[d.site_commune[s]] += d.site_weekly_hours[s];
+//
+// The model, in the order deploy() applies it:
+//  1. Fixed posts. A centrality post works all its hours at one site: its named site, else its
+//     home. Pinned sites and explicit stops of every post are permanences from the start.
+//  2. Teams. Posts sharing a coordinating group (group_key + group: an EPCI, a department) form a
+//     team, planned in the order of their first post. The team's communes are the group's,
+//     less the communes holding a permanence of a post outside the team ("already served";
+//     TeamOptions::cover_served keeps them) and less the basins planners named (`communes`).
+//     The rest is split into one basin per other post by sim/basins.hpp: contiguous, populations
+//     in proportion to the posts' hours within balance_tolerance, each basin holding its post's
+//     home and pinned sites (a commune claimed by two posts goes to the first).
+//  3. Multi-centre posts, each in its basin: k sites (site_count, else sites_per_post, pinned
+//     ones included) by solve_location over the basin's communes, every permanence already
+//     placed (fixed posts, pinned sites, earlier posts' sites and stops) being an open facility
+//     that covers its neighbours; no new site where a permanence already is. Hours: given hours
+//     are kept exactly; the rest is split over the post's other sites, each first getting
+//     min_site_hours (a half-day permanence), the remainder in proportion to the basin
+//     population nearest to it among the post's own sites. When the hours cannot give each
+//     site its minimum, the sites serving the fewest go (a note says so).
+//  4. Roaming posts, each in its basin: stops chosen by the same location problem (max_stops of
+//     them for a rotation; for campaigns, as many as it takes to cover the basin within
+//     cover_minutes), among basin communes whose round trip from the home fits a day; explicit
+//     stops kept. sim/roaming.hpp then orders them into a round and shares the hours out.
+//  5. Centrality posts of a team keep their one site; they count in the split of basins.
+// Every post's site or stop must have a row in the travel table.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +38,10 @@
 #include <string>
 #include <vector>
 
+#include "geo/adjacency.hpp"
 #include "geo/progress.hpp"
 #include "geo/travel_table.hpp"
+#include "sim/basins.hpp"
 #include "sim/location_allocation.hpp"
 #include "sim/post_table.hpp"
 #include "sim/roaming.hpp"
@@ -28,24 +56,34 @@ using SiteId = std::uint32_t;
 using CircuitId = std::uint32_t;
 
 struct Deployment {
-  // Fixed sites, one row per (post, site): a multi-centre post has a row at each site of its
-  // group. Sites of a post are contiguous; posts in PostTable order.
+  // Fixed sites, one row per (post, site); sites of a post are contiguous, posts in PostTable
+  // order.
   std::vector<geo::CommuneId> site_commune;
   std::vector<PostId> site_post;
   std::vector<double> site_weekly_hours;
 
-  // Roaming circuits, one per roaming post; circuit c visits, in order, the stops
-  // [circuit_first[c], circuit_first[c + 1]) and returns to the first.
+  // Rounds, one per roaming post (and one per advisor absorbing communes after renewal); round
+  // c holds the stops [circuit_first[c], circuit_first[c + 1]) in visiting order.
   std::vector<PostId> circuit_post;
+  std::vector<RoundKind> circuit_round;
+  std::vector<double> circuit_period_weeks;      // one round; campaigns: the whole cycle
   std::vector<float> circuit_cycle_minutes;      // driving minutes of one round
-  std::vector<double> circuit_rounds_per_month;  // rounds driven per month
+  std::vector<double> circuit_rounds_per_month;  // weeks_per_month / period
+  // Campaigns: shares of the basin's communes and population whose campaign starts within a
+  // working year; NaN for rotations.
+  std::vector<double> circuit_year_communes_share;
+  std::vector<double> circuit_year_population_share;
   std::vector<std::uint32_t> circuit_first{0};
   std::vector<geo::CommuneId> stop_commune;
-  std::vector<double> stop_visits_per_month;
-  std::vector<double> stop_presence_hours_per_month;
+  std::vector<double> stop_sessions;  // half-day sessions per round (campaigns: per campaign)
+  std::vector<double> stop_visits_per_month;          // days held per month (on average)
+  std::vector<double> stop_presence_hours_per_month;  // hours held per month (on average)
 
-  // What the planner should know: capped k, unreachable communes, unstaffed sites... One line
-  // each, naming posts and communes by their codes.
+  // Commune -> the post whose basin holds it, kNoPost outside every team's basins.
+  std::vector<PostId> basin_post;
+
+  // What the planner should know: capped k, unbalanced basins, unreachable communes, stops the
+  // hours could not pay for... One line each, naming posts and communes by their codes.
   std::vector<std::string> notes;
 
   std::size_t sites() const { return site_commune.size(); }
@@ -55,12 +93,24 @@ struct Deployment {
   }
 };
 
+struct TeamOptions {
+  // Basins hold their target population ± this share (sim/basins.hpp).
+  double balance_tolerance = 0.15;
+  // false: communes with a permanence of a post outside the team are left to it; true: the
+  // team's basins still include them.
+  bool cover_served = false;
+};
+
 struct MultiCentreOptions {
-  // Sites each post adds to its group's k unless its site_count says otherwise. Three: most
-  // advisors work on 2 to 5 sites (DOMAIN.md).
+  // Sites of a post unless its site_count says otherwise. Three: most advisors work on 2 to 5
+  // sites (DOMAIN.md).
   std::uint32_t sites_per_post = 3;
   LocationOptions location;
-  // Per-group k, replacing the sum over its posts.
+  // The least weekly hours a site gets: a half-day permanence ("a 3-hour morning at a town
+  // hall", DOMAIN.md).
+  double min_site_hours = 3;
+  // Per-group sites for the group's multi-centre posts together (shared out evenly, the first
+  // posts taking the remainder), replacing their own counts.
   struct GroupSites {
     std::string group_key;
     std::string group_code;
@@ -69,25 +119,47 @@ struct MultiCentreOptions {
   std::vector<GroupSites> sites_by_group;
 };
 
+struct RoamingOptions {
+  RoundOptions round;
+  // Stops are chosen to cover the basin within these minutes; 0 takes the multi-centre
+  // cover_minutes.
+  float cover_minutes = 0;
+};
+
 struct DeploymentOptions {
+  TeamOptions team;
   MultiCentreOptions multi_centre;
   RoamingOptions roaming;
 };
 
 // Dense minutes among the given communes, row-major, +infinity when unreachable: the shape of
-// geo::minutes_among(graph, communes). Only called for groups with roaming posts.
+// geo::minutes_among(graph, communes).
 using MinutesAmong = std::function<std::vector<float>(std::span<const geo::CommuneId>)>;
 // geo::minutes_among on `graph` (kept by reference: it must outlive the result).
 MinutesAmong minutes_among_on(const geo::TravelGraph& graph);
 
-// Centrality: one site (the named site, else the home commune) with all the post's hours.
-// Multi-centre: per group, k sites by solve_location over the group's communes that have a
-// table row (plus the posts' fixed sites); each post's hours are split over the group's sites in
-// proportion to the population each site is nearest to (evenly when none). Roaming: per group,
-// plan_roaming over all the group's communes. Every post's site must have a row in `table`
-// (build the table with them as candidates): otherwise throws covsim::Error naming the post.
-Deployment deploy(const geo::Territory& territory, const PostTable& posts,
-                  const geo::TravelTable& table, const MinutesAmong& minutes_among,
-                  const DeploymentOptions& options, Progress& progress = null_progress());
+// What deploy() reads besides the posts; everything must outlive the call.
+struct DeploymentInputs {
+  const geo::Territory& territory;
+  const geo::TravelTable& table;    // a row for every commune that may hold a site or stop
+  const geo::Adjacency& adjacency;  // contiguity of basins; empty: by travel time alone
+  MinutesAmong minutes_among;       // dense minutes among a team's communes
+};
+
+// Building deployments from others' pieces (renewal keeps some posts' sites and rounds).
+void append_site(Deployment& to, geo::CommuneId commune, PostId post, double weekly_hours);
+// Round c of `from` as a round of `post`, its visits and hours scaled by `scale`.
+void append_circuit(Deployment& to, const Deployment& from, CircuitId c, PostId post,
+                    double scale = 1);
+// Sites and rounds of the posts with active[p] != 0; basins and notes kept.
+Deployment active_only(const Deployment& d, std::span<const std::uint8_t> active);
+// Every site and round removed (basins and notes too), capacity kept.
+void clear(Deployment& d);
+
+// `existing`: communes holding a permanence of posts not in `posts` (renewal re-plans a team
+// among the others). Throws covsim::Error naming the post when a site has no table row.
+Deployment deploy(const DeploymentInputs& inputs, const PostTable& posts,
+                  const DeploymentOptions& options, std::span<const geo::CommuneId> existing = {},
+                  Progress& progress = null_progress());
 
 }  // namespace covsim::sim

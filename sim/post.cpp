@@ -19,6 +19,8 @@ constexpr std::array<std::string_view, 8> kHostTypes = {
 constexpr std::array<std::string_view, 3> kStrategies = {"centrality", "multi_centre", "roaming"};
 constexpr std::array<std::string_view, 2> kFundings = {"public", "private"};
 constexpr std::array<std::string_view, 3> kRenewals = {"renewed", "not_renewed", "undecided"};
+constexpr std::array<std::string_view, 4> kRounds = {"weekly", "fortnightly", "monthly",
+                                                     "campaigns"};
 
 template <typename E, std::size_t N>
 std::optional<E> parse_in(const std::array<std::string_view, N>& names, std::string_view text) {
@@ -51,6 +53,7 @@ std::string_view name(HostType v) { return kHostTypes[static_cast<std::size_t>(v
 std::string_view name(Strategy v) { return kStrategies[static_cast<std::size_t>(v)]; }
 std::string_view name(Funding v) { return kFundings[static_cast<std::size_t>(v)]; }
 std::string_view name(Renewal v) { return kRenewals[static_cast<std::size_t>(v)]; }
+std::string_view name(RoundKind v) { return kRounds[static_cast<std::size_t>(v)]; }
 
 std::optional<HostType> parse_host_type(std::string_view t) {
   return parse_in<HostType>(kHostTypes, t);
@@ -60,11 +63,19 @@ std::optional<Strategy> parse_strategy(std::string_view t) {
 }
 std::optional<Funding> parse_funding(std::string_view t) { return parse_in<Funding>(kFundings, t); }
 std::optional<Renewal> parse_renewal(std::string_view t) { return parse_in<Renewal>(kRenewals, t); }
+std::optional<RoundKind> parse_round(std::string_view t) { return parse_in<RoundKind>(kRounds, t); }
 
 std::string allowed_host_types() { return join(kHostTypes); }
 std::string allowed_strategies() { return join(kStrategies); }
 std::string allowed_fundings() { return join(kFundings); }
 std::string allowed_renewals() { return join(kRenewals); }
+std::string allowed_rounds() { return join(kRounds); }
+
+double pinned_hours(const Post& p) {
+  double h = 0;
+  for (const PinnedSite& s : p.sites) h += s.weekly_hours.value_or(0);
+  return h;
+}
 
 std::optional<Funding> usual_funding(HostType type) {
   switch (type) {
@@ -113,9 +124,23 @@ void validate(const Post& post, const geo::Territory& territory, const std::stri
   if (!std::isfinite(post.weekly_hours) || post.weekly_hours <= 0)
     fail("weekly_hours",
          "must be a finite number of hours > 0, got " + std::to_string(post.weekly_hours));
-  for (geo::CommuneId s : post.sites)
-    if (s >= territory.size())
-      fail("sites", "commune id " + std::to_string(s) + " is not in the territory");
+  for (std::size_t i = 0; i < post.sites.size(); ++i) {
+    const PinnedSite& s = post.sites[i];
+    if (s.commune >= territory.size())
+      fail("sites", "commune id " + std::to_string(s.commune) + " is not in the territory");
+    if (s.weekly_hours && !(std::isfinite(*s.weekly_hours) && *s.weekly_hours > 0))
+      fail("sites", "the hours at " + territory.code[s.commune] + " must be a number > 0");
+    for (std::size_t j = 0; j < i; ++j)
+      if (post.sites[j].commune == s.commune)
+        fail("sites", "names " + territory.code[s.commune] + " twice");
+  }
+  if (pinned_hours(post) > post.weekly_hours * (1 + 1e-9))
+    fail("sites", "the hours given at its sites (" + std::to_string(pinned_hours(post)) +
+                      ") exceed the post's weekly hours (" + std::to_string(post.weekly_hours) +
+                      ")");
+  for (geo::CommuneId c : post.communes)
+    if (c >= territory.size())
+      fail("communes", "commune id " + std::to_string(c) + " is not in the territory");
   if (post.renewal_probability &&
       !(*post.renewal_probability >= 0 && *post.renewal_probability <= 1))
     fail("renewal_probability",
@@ -123,9 +148,11 @@ void validate(const Post& post, const geo::Territory& territory, const std::stri
   if (post.strategy == Strategy::centrality && post.sites.size() > 1)
     fail("sites",
          "a centrality post works from one site, got " + std::to_string(post.sites.size()));
-  if (post.strategy == Strategy::roaming && !post.sites.empty())
-    fail("sites", "a roaming post has no fixed site: its circuit is planned from its group");
-  if (post.strategy == Strategy::centrality) return;
+  if (post.strategy == Strategy::centrality && post.group_key.empty()) {
+    if (!post.communes.empty())
+      fail("communes", "a basin belongs to a team: give the post a group_key");
+    return;
+  }
   const std::string strategy(name(post.strategy));
   if (post.group_key.empty())
     fail("group_key", "a " + strategy + " post needs the grouping its territory belongs to");

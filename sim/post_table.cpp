@@ -29,12 +29,16 @@ enum Col : std::size_t {
   kContractEnd,
   kRenewal,
   kRenewalProbability,
+  kCommunes,
+  kRound,
+  kMaxStops,
   kColumnCount
 };
 constexpr std::array<std::string_view, kColumnCount> kColumns = {
     "id",       "host_type",      "home_commune", "host_name", "weekly_hours",
     "strategy", "sites",          "group_key",    "group",     "site_count",
-    "funding",  "priority_bonus", "contract_end", "renewal",   "renewal_probability"};
+    "funding",  "priority_bonus", "contract_end", "renewal",   "renewal_probability",
+    "communes", "round",          "max_stops"};
 constexpr std::size_t kRequired = 3;  // id, host_type, home_commune
 
 std::string column_list() {
@@ -86,6 +90,29 @@ class Row {
     return v;
   }
 
+  // A whole number in [0, 10^6]; 0 when empty.
+  std::uint32_t count(Col c) const {
+    const std::optional<double> n = number(c);
+    if (!n) return 0;
+    if (*n < 0 || *n != std::floor(*n) || *n > 1e6)
+      fail(c, "must be a whole number >= 0, got " + std::string(cell(c)));
+    return static_cast<std::uint32_t>(*n);
+  }
+
+  // The items of a cell separated by ';', trimmed; an empty item is an error.
+  std::vector<std::string_view> list(Col c) const {
+    std::vector<std::string_view> out;
+    std::string_view rest = cell(c);
+    while (!rest.empty()) {
+      const std::size_t semi = rest.find(';');
+      const std::string_view item = trim(rest.substr(0, semi));
+      if (item.empty()) fail(c, "an empty item between ';'");
+      out.push_back(item);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+    }
+    return out;
+  }
+
   geo::CommuneId commune(Col c, std::string_view code, const geo::Territory& t) const {
     if (auto id = t.find(code)) return *id;
     fail(c, "commune code \"" + std::string(code) + "\" is not in the territory");
@@ -125,14 +152,25 @@ Post read_post(const Row& row, const geo::Territory& territory, const PostDefaul
   p.strategy = row.choice(kStrategy, default_strategy(p.host_type, defaults), &parse_strategy,
                           &allowed_strategies);
 
-  std::string_view sites = row.cell(kSites);
-  while (!sites.empty()) {
-    const std::size_t semi = sites.find(';');
-    const std::string_view code = trim(sites.substr(0, semi));
-    if (code.empty()) row.fail(kSites, "an empty commune code between ';'");
-    p.sites.push_back(row.commune(kSites, code, territory));
-    sites = semi == std::string_view::npos ? std::string_view{} : sites.substr(semi + 1);
+  for (const std::string_view item : row.list(kSites)) {
+    // "35238" or "35238:21" (21 hours a week there).
+    const std::size_t colon = item.find(':');
+    PinnedSite site{row.commune(kSites, trim(item.substr(0, colon)), territory), std::nullopt};
+    if (colon != std::string_view::npos) {
+      const std::string_view hours = trim(item.substr(colon + 1));
+      double h = 0;
+      auto [end, ec] = std::from_chars(hours.data(), hours.data() + hours.size(), h);
+      if (ec != std::errc() || end != hours.data() + hours.size() || !std::isfinite(h) || h <= 0)
+        row.fail(kSites, "\"" + std::string(item) +
+                             "\": the hours after ':' must be a number > 0 (\"35238:21\")");
+      site.weekly_hours = h;
+    }
+    p.sites.push_back(site);
   }
+  for (const std::string_view code : row.list(kCommunes))
+    p.communes.push_back(row.commune(kCommunes, code, territory));
+  if (const std::string_view r = row.cell(kRound); !r.empty())
+    p.round = row.choice(kRound, RoundKind::weekly, &parse_round, &allowed_rounds);
 
   p.group_key = std::string(row.cell(kGroupKey));
   if (p.group_key.empty() && p.strategy != Strategy::centrality) p.group_key = defaults.group_key;
@@ -154,11 +192,8 @@ Post read_post(const Row& row, const geo::Territory& territory, const PostDefaul
     }
   }
 
-  if (auto n = row.number(kSiteCount)) {
-    if (*n < 0 || *n != std::floor(*n) || *n > 1e6)
-      row.fail(kSiteCount, "must be a whole number >= 0, got " + std::string(row.cell(kSiteCount)));
-    p.site_count = static_cast<std::uint32_t>(*n);
-  }
+  p.site_count = row.count(kSiteCount);
+  p.max_stops = row.count(kMaxStops);
 
   const std::optional<Funding> usual = usual_funding(p.host_type);
   if (row.cell(kFunding).empty() && !usual)

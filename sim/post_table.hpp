@@ -15,13 +15,22 @@
 //   weekly_hours         number > 0 (default 35)
 //   strategy             centrality | multi_centre | roaming (default: the PostDefaults entry of
 //                        the host type, else centrality)
-//   sites                commune codes separated by ';' (default none): the named site of a
-//                        centrality post, the sites a multi-centre post must keep
-//   group_key            grouping of the territory shared by multi-centre/roaming posts ("epci";
-//                        default for those strategies: PostDefaults::group_key)
+//   sites                commune codes separated by ';', each optionally with its weekly hours
+//                        after ':' ("58194:21;58303"; default none): the named site of a
+//                        centrality post, the sites a multi-centre post must keep, the stops a
+//                        roaming post must hold; given hours are kept exactly
+//   group_key            grouping of the territory whose group is the post's team ("epci";
+//                        default for multi-centre/roaming: PostDefaults::group_key; a
+//                        centrality post joins a team only when given one)
 //   group                code of the group in that grouping (default: the home commune's group)
-//   site_count           integer >= 0: sites this multi-centre post adds to its group (default 0:
-//                        the deployment option)
+//   communes             commune codes separated by ';': the post's basin as the planner draws
+//                        it (default: the team plan draws it)
+//   site_count           integer >= 0: sites of this multi-centre post (default 0: the
+//                        deployment option)
+//   round                roaming: weekly | fortnightly | monthly | campaigns (default: the
+//                        deployment option)
+//   max_stops            roaming: integer >= 0, most permanences of its round (default 0: the
+//                        deployment option)
 //   funding              public | private (default from host_type: communes, EPCIs, departments,
 //                        metropoles public; associations, social centres private; required for
 //                        france_services and other)

@@ -7,7 +7,6 @@
 #include <map>
 #include <mutex>
 #include <shared_mutex>
-#include <tuple>
 #include <unordered_map>
 
 #include "geo/error.hpp"
@@ -19,38 +18,30 @@ namespace {
 constexpr std::array<std::string_view, 3> kPolicies = {"none", "absorb", "replan"};
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-void clear(Deployment& d) {
-  d.site_commune.clear();
-  d.site_post.clear();
-  d.site_weekly_hours.clear();
-  d.circuit_post.clear();
-  d.circuit_cycle_minutes.clear();
-  d.circuit_rounds_per_month.clear();
-  d.circuit_first.assign(1, 0);
-  d.stop_commune.clear();
-  d.stop_visits_per_month.clear();
-  d.stop_presence_hours_per_month.clear();
-  d.notes.clear();
-}
+struct Place {
+  geo::CommuneId commune;
+  double weekly_hours;
+};
 
-void add_site(Deployment& d, geo::CommuneId commune, PostId post, double hours) {
-  d.site_commune.push_back(commune);
-  d.site_post.push_back(post);
-  d.site_weekly_hours.push_back(hours);
-}
-
-// Appends circuit `c` of `from` as a circuit of `post`, its rounds (so visits and presence)
-// scaled by `scale`: in the roaming model both grow linearly with the advisor's hours.
-void add_circuit(Deployment& to, const Deployment& from, CircuitId c, PostId post, double scale) {
-  to.circuit_post.push_back(post);
-  to.circuit_cycle_minutes.push_back(from.circuit_cycle_minutes[c]);
-  to.circuit_rounds_per_month.push_back(from.circuit_rounds_per_month[c] * scale);
-  for (std::uint32_t k = from.circuit_first[c]; k < from.circuit_first[c + 1]; ++k) {
-    to.stop_commune.push_back(from.stop_commune[k]);
-    to.stop_visits_per_month.push_back(from.stop_visits_per_month[k] * scale);
-    to.stop_presence_hours_per_month.push_back(from.stop_presence_hours_per_month[k] * scale);
-  }
-  to.circuit_first.push_back(static_cast<std::uint32_t>(to.stop_commune.size()));
+// Where post p works in `d`: its sites, and its stops at their weekly presence.
+std::vector<Place> places_of(const Deployment& d, PostId p, double weeks_per_month) {
+  std::vector<Place> out;
+  auto add = [&](geo::CommuneId c, double h) {
+    for (Place& x : out)
+      if (x.commune == c) {
+        x.weekly_hours += h;
+        return;
+      }
+    out.push_back({c, h});
+  };
+  for (SiteId s = 0; s < d.sites(); ++s)
+    if (d.site_post[s] == p) add(d.site_commune[s], d.site_weekly_hours[s]);
+  for (CircuitId c = 0; c < d.circuits(); ++c)
+    if (d.circuit_post[c] == p)
+      for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k)
+        add(d.stop_commune[k], d.stop_presence_hours_per_month[k] / weeks_per_month);
+  std::erase_if(out, [](const Place& x) { return !(x.weekly_hours > 0); });
+  return out;
 }
 
 }  // namespace
@@ -82,32 +73,36 @@ std::size_t threshold_index(const CoverageOptions& coverage, float minutes) {
   return static_cast<std::size_t>(it - th.begin());
 }
 
-// Multi-centre or roaming posts sharing one territory: what deploy() plans together.
-struct Reallocator::ReplanGroup {
-  Strategy strategy = Strategy::multi_centre;
+// A team as deploy() forms it, the posts outside it whose permanences reach its communes (their
+// fate changes what the team plan respects), and its travel minutes, computed once.
+struct Reallocator::Team {
   std::vector<PostId> posts;
+  std::vector<PostId> outside;
+  std::vector<geo::CommuneId> communes;  // every commune a plan of the team may need
+  std::unordered_map<geo::CommuneId, std::uint32_t> index;
+  std::vector<float> minutes;
 };
 
-// Re-plans are pure functions of (group, remaining posts): computed once, shared by threads.
-struct Reallocator::ReplanCache {
-  std::map<std::vector<geo::CommuneId>, std::vector<float>> minutes;  // read-only after setup
+// Team plans are pure functions of (policy, team, posts active among its own and outside):
+// computed once, shared by threads.
+struct Reallocator::Cache {
   std::shared_mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<const Deployment>> plans;
 };
 
-Reallocator::Reallocator(const geo::Territory& territory, const PostTable& posts,
-                         const geo::TravelTable& table, const Deployment& base,
-                         const CoverageModel& model, const DeploymentOptions& deploy_options,
-                         const MinutesAmong& minutes_among, ReallocationOptions options,
+Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
+                         const Deployment& base, const CoverageModel& model,
+                         const DeploymentOptions& deploy_options, ReallocationOptions options,
                          Progress& progress)
-    : territory_(territory),
+    : territory_(inputs.territory),
+      table_(inputs.table),
+      adjacency_(inputs.adjacency),
       posts_(posts),
-      table_(table),
       base_(base),
       model_(model),
       deploy_options_(deploy_options),
       options_(std::move(options)),
-      cache_(std::make_unique<ReplanCache>()) {
+      cache_(std::make_unique<Cache>()) {
   const std::size_t n = posts.size();
   for (const PostId p : base.site_post)
     if (p >= n) throw Error("reallocation: the deployment names a post the table does not hold");
@@ -133,14 +128,14 @@ Reallocator::Reallocator(const geo::Territory& territory, const PostTable& posts
   CoverageScratch scratch;
   model.compute(base, {}, scratch, baseline_);
 
-  // Absorb: each post's distinct site rows and total site hours.
+  // Absorb outside teams: each post's distinct site rows and total site hours.
   std::vector<std::vector<geo::RowId>> rows(n);
   post_site_hours_.assign(n, 0.0);
   for (SiteId s = 0; s < base.sites(); ++s) {
     const PostId p = base.site_post[s];
-    const geo::RowId r = table.row_of(base.site_commune[s]);
+    const geo::RowId r = table_.row_of(base.site_commune[s]);
     if (r == geo::kNoRow)
-      throw Error("reallocation: site " + territory.code[base.site_commune[s]] + " of post " +
+      throw Error("reallocation: site " + territory_.code[base.site_commune[s]] + " of post " +
                   posts.posts[p].id + " has no row in the travel table");
     if (std::find(rows[p].begin(), rows[p].end(), r) == rows[p].end()) rows[p].push_back(r);
     post_site_hours_[p] += base.site_weekly_hours[s];
@@ -152,7 +147,7 @@ Reallocator::Reallocator(const geo::Territory& territory, const PostTable& posts
   }
   std::size_t absorb_groups = 1;
   if (!a.group_key.empty()) {
-    absorb_grouping_ = territory.grouping(a.group_key);
+    absorb_grouping_ = territory_.grouping(a.group_key);
     if (absorb_grouping_ == nullptr)
       throw Error("reallocation: absorb group_key \"" + a.group_key +
                   "\" is not a grouping of the territory");
@@ -176,41 +171,220 @@ Reallocator::Reallocator(const geo::Territory& territory, const PostTable& posts
     group_post_first_.push_back(static_cast<std::uint32_t>(group_posts_.size()));
   }
 
-  // Replan: groups as deploy() forms them, and each roaming group's travel matrix, once.
-  replan_group_of_.assign(n, kNone);
-  std::map<std::tuple<Strategy, std::string, geo::GroupId>, std::uint32_t> index;
+  // Teams as deploy() forms them.
+  team_of_.assign(n, kNone);
+  std::map<std::pair<std::string, geo::GroupId>, std::uint32_t> index;
   for (PostId p = 0; p < n; ++p) {
     const Post& post = posts.posts[p];
-    if (post.strategy == Strategy::centrality) continue;
-    auto [it, inserted] = index.emplace(std::tuple{post.strategy, post.group_key, post.group},
-                                        static_cast<std::uint32_t>(replan_groups_.size()));
-    if (inserted) replan_groups_.push_back({post.strategy, {}});
-    replan_groups_[it->second].posts.push_back(p);
-    replan_group_of_[p] = it->second;
+    if (!in_team(post)) continue;
+    auto [it, inserted] = index.emplace(std::pair{post.group_key, post.group},
+                                        static_cast<std::uint32_t>(teams_.size()));
+    if (inserted) teams_.emplace_back();
+    teams_[it->second].posts.push_back(p);
+    team_of_[p] = it->second;
   }
-  if (minutes_among) {
-    std::size_t roaming = 0;
-    for (const ReplanGroup& g : replan_groups_) roaming += g.strategy == Strategy::roaming;
-    progress.start("roaming travel matrices", roaming);
-    for (const ReplanGroup& g : replan_groups_) {
-      if (g.strategy != Strategy::roaming) continue;
-      const Post& first = posts.posts[g.posts.front()];
-      const geo::Grouping* grouping = territory.grouping(first.group_key);
-      std::vector<geo::CommuneId> communes;
-      for (geo::CommuneId c = 0; grouping != nullptr && c < grouping->of.size(); ++c)
-        if (grouping->of[c] == first.group) communes.push_back(c);
-      std::vector<float> m = minutes_among(communes);
-      cache_->minutes.emplace(std::move(communes), std::move(m));
-      progress.advance();
+  if (teams_.empty()) return;
+  // Which posts' permanences reach each commune, to find the posts outside a team that matter.
+  std::vector<std::vector<PostId>> reached_by(territory_.size());
+  auto reach_from = [&](geo::CommuneId f, PostId p) {
+    if (const geo::RowId r = table_.row_of(f); r != geo::kNoRow)
+      for (const geo::Reach& e : table_.row(r)) reached_by[e.commune].push_back(p);
+  };
+  for (SiteId s = 0; s < base.sites(); ++s) reach_from(base.site_commune[s], base.site_post[s]);
+  for (CircuitId c = 0; c < base.circuits(); ++c)
+    for (geo::CommuneId f : base.stops(c)) reach_from(f, base.circuit_post[c]);
+  progress.start("team travel matrices", teams_.size());
+  std::vector<std::uint8_t> seen(n, 0);
+  for (std::uint32_t k = 0; k < teams_.size(); ++k) {
+    Team& team = teams_[k];
+    const Post& first = posts.posts[team.posts.front()];
+    const geo::Grouping& g = *territory_.grouping(first.group_key);
+    auto add = [&](geo::CommuneId c) {
+      if (team.index.emplace(c, static_cast<std::uint32_t>(team.communes.size())).second)
+        team.communes.push_back(c);
+    };
+    for (geo::CommuneId c = 0; c < g.of.size(); ++c)
+      if (g.of[c] == first.group) {
+        add(c);
+        for (PostId p : reached_by[c])
+          if (team_of_[p] != k && !seen[p]) {
+            seen[p] = 1;
+            team.outside.push_back(p);
+          }
+      }
+    for (PostId p : team.outside) seen[p] = 0;
+    std::sort(team.outside.begin(), team.outside.end());
+    for (PostId p : team.posts) {
+      const Post& post = posts.posts[p];
+      add(post.home);
+      for (const PinnedSite& s : post.sites) add(s.commune);
+      for (geo::CommuneId c : post.communes) add(c);
+      for (const Place& x : places_of(base, p, model.options().weeks_per_month)) add(x.commune);
     }
-    progress.finish();
+    team.minutes = inputs.minutes_among(team.communes);
+    if (team.minutes.size() != team.communes.size() * team.communes.size())
+      throw Error("reallocation: the travel matrix of a team has the wrong size");
+    progress.advance();
   }
+  progress.finish();
 }
 
 Reallocator::~Reallocator() = default;
 
 const Deployment& Reallocator::evaluated(const ReallocationScratch& scratch) const {
-  return scratch.absorbed.empty() && scratch.groups_replanned == 0 ? base_ : scratch.work;
+  return scratch.changed ? scratch.work : base_;
+}
+
+double Reallocator::movable_hours(PostId p) const {
+  const double present = post_site_hours_[p];
+  return std::min(present,
+                  options_.absorb.movable_share * (posts_.posts[p].weekly_hours - protected_[p]));
+}
+
+std::shared_ptr<const Deployment> Reallocator::team_plan(
+    ReallocationPolicy policy, std::size_t k, std::span<const std::uint8_t> active) const {
+  const Team& team = teams_[k];
+  std::string key(1 + sizeof k, '\0');
+  key[0] = static_cast<char>(policy);
+  std::copy_n(reinterpret_cast<const char*>(&k), sizeof k, key.begin() + 1);
+  for (const PostId p : team.posts) key.push_back(static_cast<char>(active[p] != 0));
+  for (const PostId p : team.outside) key.push_back(static_cast<char>(active[p] != 0));
+  {
+    std::shared_lock lock(cache_->mutex);
+    if (auto it = cache_->plans.find(key); it != cache_->plans.end()) return it->second;
+  }
+  const double weeks = model_.options().weeks_per_month;
+  PostTable sub;
+  std::vector<PostId> original;
+  for (const PostId p : team.posts) {
+    if (!active[p]) continue;
+    Post q = posts_.posts[p];
+    const std::vector<Place> places = places_of(base_, p, weeks);
+    double present = 0;
+    for (const Place& x : places) present += x.weekly_hours;
+    // The hours that stay at the post's present places: protected ones under replan, all but
+    // the movable ones under absorb.
+    const double movable =
+        policy == ReallocationPolicy::absorb
+            ? std::min(present, options_.absorb.movable_share * (q.weekly_hours - protected_[p]))
+            : q.weekly_hours - std::min(protected_[p], q.weekly_hours);
+    const double kept = q.weekly_hours - movable;
+    if (kept > 1e-9 && present > 0) {
+      q.sites.clear();
+      for (const Place& x : places) q.sites.push_back({x.commune, x.weekly_hours * kept / present});
+      if (movable <= 1e-9) {
+        q.site_count = static_cast<std::uint32_t>(q.sites.size());
+        q.max_stops = static_cast<std::uint32_t>(q.sites.size());
+      } else if (policy == ReallocationPolicy::absorb || q.strategy == Strategy::centrality) {
+        // The kept days where they are, the rest rotating weekly through the basin.
+        q.strategy = Strategy::roaming;
+        q.round = RoundKind::weekly;
+        q.max_stops = static_cast<std::uint32_t>(q.sites.size()) +
+                      (q.max_stops > 0 ? q.max_stops : deploy_options_.roaming.round.max_stops);
+      }
+    }
+    sub.posts.push_back(std::move(q));
+    original.push_back(p);
+  }
+  auto plan = std::make_shared<Deployment>();
+  if (!sub.posts.empty()) {
+    std::vector<geo::CommuneId> existing;
+    for (const PostId p : team.outside)
+      if (active[p])
+        for (const Place& x : places_of(base_, p, weeks)) existing.push_back(x.commune);
+    const MinutesAmong cached = [&team](std::span<const geo::CommuneId> communes) {
+      const std::size_t m = team.communes.size();
+      std::vector<std::uint32_t> at;
+      for (geo::CommuneId c : communes) {
+        const auto it = team.index.find(c);
+        if (it == team.index.end())
+          throw Error("reallocation: a team plan needs minutes for a commune outside its team");
+        at.push_back(it->second);
+      }
+      std::vector<float> out;
+      out.reserve(at.size() * at.size());
+      for (std::uint32_t i : at)
+        for (std::uint32_t j : at) out.push_back(team.minutes[i * m + j]);
+      return out;
+    };
+    *plan = deploy({territory_, table_, adjacency_, cached}, sub, deploy_options_, existing);
+    for (PostId& p : plan->site_post) p = original[p];
+    for (PostId& p : plan->circuit_post) p = original[p];
+    for (PostId& p : plan->basin_post)
+      if (p != kNoPost) p = original[p];
+  }
+  std::unique_lock lock(cache_->mutex);
+  // Another thread may have planned the same case meanwhile: deploy() is deterministic, so
+  // either copy is the same plan.
+  return cache_->plans.emplace(std::move(key), std::move(plan)).first->second;
+}
+
+void Reallocator::replan_teams(ReallocationPolicy policy, std::span<const std::uint8_t> active,
+                               ReallocationScratch& scratch) const {
+  scratch.replanned.assign(teams_.size(), 0);
+  for (std::size_t k = 0; k < teams_.size(); ++k) {
+    bool lost = false, left = false;
+    for (const PostId p : teams_[k].posts) (active[p] ? left : lost) = true;
+    scratch.replanned[k] = lost && left;
+    scratch.groups_replanned += scratch.replanned[k];
+  }
+  scratch.changed = scratch.groups_replanned > 0;
+  if (!scratch.changed) return;
+  auto replanned = [&](PostId p) {
+    return team_of_[p] != kNone && scratch.replanned[team_of_[p]] != 0;
+  };
+  Deployment& w = scratch.work;
+  clear(w);
+  w.basin_post = base_.basin_post;
+  for (SiteId s = 0; s < base_.sites(); ++s) {
+    const PostId p = base_.site_post[s];
+    if (active[p] && !replanned(p))
+      append_site(w, base_.site_commune[s], p, base_.site_weekly_hours[s]);
+  }
+  for (CircuitId c = 0; c < base_.circuits(); ++c) {
+    const PostId p = base_.circuit_post[c];
+    if (active[p] && !replanned(p)) append_circuit(w, base_, c, p);
+  }
+  const double weeks = model_.options().weeks_per_month;
+  for (std::size_t k = 0; k < teams_.size(); ++k) {
+    if (!scratch.replanned[k]) continue;
+    const std::shared_ptr<const Deployment> plan = team_plan(policy, k, active);
+    for (SiteId s = 0; s < plan->sites(); ++s)
+      append_site(w, plan->site_commune[s], plan->site_post[s], plan->site_weekly_hours[s]);
+    for (CircuitId c = 0; c < plan->circuits(); ++c)
+      append_circuit(w, *plan, c, plan->circuit_post[c]);
+    for (geo::CommuneId c = 0; c < w.basin_post.size(); ++c)
+      if ((w.basin_post[c] != kNoPost && team_of_[w.basin_post[c]] == k) ||
+          plan->basin_post[c] != kNoPost)
+        w.basin_post[c] = plan->basin_post[c];
+    w.notes.insert(w.notes.end(), plan->notes.begin(), plan->notes.end());
+    if (policy != ReallocationPolicy::absorb) continue;
+    // What absorb moved: the rounds' stops that are not among the post's present places.
+    for (CircuitId c = 0; c < plan->circuits(); ++c) {
+      const PostId p = plan->circuit_post[c];
+      const std::vector<Place> before = places_of(base_, p, weeks);
+      double sessions = 0;
+      for (std::uint32_t i = plan->circuit_first[c]; i < plan->circuit_first[c + 1]; ++i)
+        sessions += plan->stop_sessions[i];
+      const double driving =
+          plan->circuit_cycle_minutes[c] / 60.0 / std::max(plan->circuit_period_weeks[c], 1e-9);
+      for (std::uint32_t i = plan->circuit_first[c]; i < plan->circuit_first[c + 1]; ++i) {
+        const geo::CommuneId at = plan->stop_commune[i];
+        if (std::any_of(before.begin(), before.end(),
+                        [&](const Place& x) { return x.commune == at; }))
+          continue;
+        float minutes = std::numeric_limits<float>::infinity();
+        for (const Place& x : before)
+          if (auto m = table_.minutes(table_.row_of(x.commune), at); m && *m < minutes)
+            minutes = *m;
+        const double presence = plan->stop_presence_hours_per_month[i] / weeks;
+        const double travel = sessions > 0 ? driving * plan->stop_sessions[i] / sessions : 0;
+        scratch.absorbed.push_back(
+            {at, p, std::isfinite(minutes) ? minutes : 0.0f, presence, travel});
+        scratch.hours_moved += presence + travel;
+      }
+    }
+  }
 }
 
 void Reallocator::apply(ReallocationPolicy policy, std::span<const std::uint8_t> active,
@@ -225,27 +399,26 @@ void Reallocator::apply(ReallocationPolicy policy, std::span<const std::uint8_t>
   scratch.absorbed.clear();
   scratch.hours_moved = 0;
   scratch.groups_replanned = 0;
-  switch (policy) {
-    case ReallocationPolicy::none:
-      model_.compute(base_, active, scratch.coverage, out);
-      return;
-    case ReallocationPolicy::absorb:
-      apply_absorb(active, threshold, scratch, out);
-      return;
-    case ReallocationPolicy::replan:
-      apply_replan(active, scratch, out);
-      return;
-  }
+  scratch.changed = false;
+  if (policy != ReallocationPolicy::none) replan_teams(policy, active, scratch);
+  model_.compute(evaluated(scratch), active, scratch.coverage, out);
+  if (policy == ReallocationPolicy::absorb) absorb_outside_teams(active, threshold, scratch, out);
 }
 
-void Reallocator::apply_absorb(std::span<const std::uint8_t> active, std::size_t threshold,
-                               ReallocationScratch& scratch, CommuneCoverage& out) const {
-  model_.compute(base_, active, scratch.coverage, out);
+void Reallocator::absorb_outside_teams(std::span<const std::uint8_t> active, std::size_t threshold,
+                                       ReallocationScratch& scratch, CommuneCoverage& out) const {
   const std::size_t n = territory_.size();
   std::vector<geo::CommuneId>& orphans = scratch.orphan_list;
   orphans.clear();
+  // Communes a re-planned team took care of are its own; the others (outside every team, or in
+  // a team that lost all its posts) are orphans when they lose reach or their permanence.
+  auto replanned_team = [&](geo::CommuneId c) {
+    const PostId p = base_.basin_post[c];
+    return p != kNoPost && team_of_[p] != kNone && scratch.replanned[team_of_[p]];
+  };
   for (geo::CommuneId c = 0; c < n; ++c)
-    if (baseline_.reached_within(c, threshold) && !out.reached_within(c, threshold))
+    if (!replanned_team(c) &&
+        (loses_reach(baseline_, out, c, threshold) || loses_permanence(baseline_, out, c)))
       orphans.push_back(c);
   scratch.orphans = static_cast<std::uint32_t>(orphans.size());
   if (orphans.empty()) return;
@@ -258,6 +431,7 @@ void Reallocator::apply_absorb(std::span<const std::uint8_t> active, std::size_t
   const std::size_t posts = posts_.size();
   scratch.budget.assign(posts, -1.0);  // -1: not computed yet in this draw
   scratch.moved.assign(posts, 0.0);
+  const std::size_t first_new = scratch.absorbed.size();
   for (const geo::CommuneId c : orphans) {
     std::size_t g = 0;
     if (absorb_grouping_ != nullptr) {
@@ -267,7 +441,8 @@ void Reallocator::apply_absorb(std::span<const std::uint8_t> active, std::size_t
     scratch.candidates.clear();
     for (std::uint32_t k = group_post_first_[g]; k < group_post_first_[g + 1]; ++k) {
       const PostId p = group_posts_[k];
-      if (!active[p]) continue;
+      // Advisors of re-planned teams have already spent their movable hours.
+      if (!active[p] || (team_of_[p] != kNone && scratch.replanned[team_of_[p]])) continue;
       float best = std::numeric_limits<float>::infinity();
       for (std::uint32_t r = post_row_first_[p]; r < post_row_first_[p + 1]; ++r)
         if (const std::optional<float> m = table_.minutes(post_rows_[r], c); m && *m < best)
@@ -277,9 +452,7 @@ void Reallocator::apply_absorb(std::span<const std::uint8_t> active, std::size_t
     std::sort(scratch.candidates.begin(), scratch.candidates.end());
     const double presence = std::max(o.min_hours, o.hours_per_1000 * population[c] / 1000);
     for (const auto& [minutes, p] : scratch.candidates) {
-      if (scratch.budget[p] < 0)
-        scratch.budget[p] = std::min(
-            post_site_hours_[p], o.movable_share * (posts_.posts[p].weekly_hours - protected_[p]));
+      if (scratch.budget[p] < 0) scratch.budget[p] = movable_hours(p);
       const double travel = 2.0 * minutes / 60.0;
       if (presence + travel > scratch.budget[p]) continue;
       scratch.budget[p] -= presence + travel;
@@ -289,123 +462,55 @@ void Reallocator::apply_absorb(std::span<const std::uint8_t> active, std::size_t
       break;
     }
   }
-  if (scratch.absorbed.empty()) return;
+  if (scratch.absorbed.size() == first_new) return;
 
-  // The base deployment, the absorbing advisors' sites short of the moved hours, plus one
-  // weekly circuit per absorbing advisor through the communes it took.
+  // The evaluated deployment, the absorbing advisors' sites short of the moved hours, plus one
+  // weekly round per absorbing advisor through the communes it took.
   Deployment& w = scratch.work;
-  clear(w);
-  for (SiteId s = 0; s < base_.sites(); ++s) {
-    const PostId p = base_.site_post[s];
-    const double scale =
-        scratch.moved[p] > 0 ? (post_site_hours_[p] - scratch.moved[p]) / post_site_hours_[p] : 1;
-    add_site(w, base_.site_commune[s], p, base_.site_weekly_hours[s] * scale);
+  if (!scratch.changed) {
+    clear(w);
+    w.basin_post = base_.basin_post;
+    for (SiteId s = 0; s < base_.sites(); ++s)
+      append_site(w, base_.site_commune[s], base_.site_post[s], base_.site_weekly_hours[s]);
+    for (CircuitId c = 0; c < base_.circuits(); ++c)
+      append_circuit(w, base_, c, base_.circuit_post[c]);
+    scratch.changed = true;
   }
-  for (CircuitId c = 0; c < base_.circuits(); ++c)
-    add_circuit(w, base_, c, base_.circuit_post[c], 1);
+  for (SiteId s = 0; s < w.sites(); ++s) {
+    const PostId p = w.site_post[s];
+    if (scratch.moved[p] > 0)
+      w.site_weekly_hours[s] *= (post_site_hours_[p] - scratch.moved[p]) / post_site_hours_[p];
+  }
   const double weeks = model_.options().weeks_per_month;
+  const double session = deploy_options_.roaming.round.session_hours;
   scratch.absorbers.clear();
   scratch.absorber_slot.assign(posts, kNone);
-  for (const Absorption& a : scratch.absorbed)
-    if (scratch.absorber_slot[a.post] == kNone) {
-      scratch.absorber_slot[a.post] = static_cast<std::uint32_t>(scratch.absorbers.size());
-      scratch.absorbers.push_back(a.post);
+  for (std::size_t i = first_new; i < scratch.absorbed.size(); ++i) {
+    const PostId p = scratch.absorbed[i].post;
+    if (scratch.absorber_slot[p] == kNone) {
+      scratch.absorber_slot[p] = static_cast<std::uint32_t>(scratch.absorbers.size());
+      scratch.absorbers.push_back(p);
     }
+  }
   for (const PostId p : scratch.absorbers) {
     float cycle = 0;
-    for (const Absorption& a : scratch.absorbed) {
+    for (std::size_t i = first_new; i < scratch.absorbed.size(); ++i) {
+      const Absorption& a = scratch.absorbed[i];
       if (a.post != p) continue;
       w.stop_commune.push_back(a.commune);
+      w.stop_sessions.push_back(a.presence_hours / session);
       w.stop_visits_per_month.push_back(weeks);
       w.stop_presence_hours_per_month.push_back(a.presence_hours * weeks);
       cycle += 2 * a.minutes;
     }
     w.circuit_post.push_back(p);
+    w.circuit_round.push_back(RoundKind::weekly);
+    w.circuit_period_weeks.push_back(1);
     w.circuit_cycle_minutes.push_back(cycle);
     w.circuit_rounds_per_month.push_back(weeks);
+    w.circuit_year_communes_share.push_back(NAN);
+    w.circuit_year_population_share.push_back(NAN);
     w.circuit_first.push_back(static_cast<std::uint32_t>(w.stop_commune.size()));
-  }
-  model_.compute(w, active, scratch.coverage, out);
-}
-
-std::shared_ptr<const Deployment> Reallocator::replan_group(
-    std::size_t g, std::span<const std::uint8_t> active) const {
-  const ReplanGroup& rg = replan_groups_[g];
-  std::string key(sizeof g, '\0');
-  std::copy_n(reinterpret_cast<const char*>(&g), sizeof g, key.begin());
-  for (const PostId p : rg.posts) key.push_back(static_cast<char>(active[p] != 0));
-  {
-    std::shared_lock lock(cache_->mutex);
-    if (auto it = cache_->plans.find(key); it != cache_->plans.end()) return it->second;
-  }
-  PostTable sub;
-  std::vector<PostId> original;
-  for (const PostId p : rg.posts) {
-    if (!active[p]) continue;
-    Post post = posts_.posts[p];
-    post.weekly_hours -= protected_[p];
-    if (!(post.weekly_hours > 0)) continue;  // every hour protected: nothing to re-plan
-    sub.posts.push_back(std::move(post));
-    original.push_back(p);
-  }
-  auto plan = std::make_shared<Deployment>();
-  if (!sub.posts.empty()) {
-    const MinutesAmong cached = [this, &rg](std::span<const geo::CommuneId> communes) {
-      const std::vector<geo::CommuneId> k(communes.begin(), communes.end());
-      const auto it = cache_->minutes.find(k);
-      if (it == cache_->minutes.end())
-        throw Error("reallocation: re-planning roaming post " + posts_.posts[rg.posts[0]].id +
-                    "'s group needs travel matrices; give the Reallocator a MinutesAmong");
-      return it->second;
-    };
-    *plan = deploy(territory_, sub, table_, cached, deploy_options_);
-    for (PostId& p : plan->site_post) p = original[p];
-    for (PostId& p : plan->circuit_post) p = original[p];
-  }
-  std::unique_lock lock(cache_->mutex);
-  // Another thread may have planned the same case meanwhile: deploy() is deterministic, so
-  // either copy is the same plan.
-  return cache_->plans.emplace(std::move(key), std::move(plan)).first->second;
-}
-
-void Reallocator::apply_replan(std::span<const std::uint8_t> active, ReallocationScratch& scratch,
-                               CommuneCoverage& out) const {
-  scratch.replanned.assign(replan_groups_.size(), 0);
-  for (std::size_t g = 0; g < replan_groups_.size(); ++g)
-    for (const PostId p : replan_groups_[g].posts)
-      if (!active[p]) scratch.replanned[g] = 1;
-  for (const std::uint8_t r : scratch.replanned) scratch.groups_replanned += r;
-  if (scratch.groups_replanned == 0) {
-    model_.compute(base_, active, scratch.coverage, out);
-    return;
-  }
-  // Posts of re-planned groups keep only their protected share where they are.
-  auto kept_share = [&](PostId p) {
-    const std::uint32_t g = replan_group_of_[p];
-    if (g == kNone || !scratch.replanned[g]) return 1.0;
-    return protected_[p] / posts_.posts[p].weekly_hours;
-  };
-  Deployment& w = scratch.work;
-  clear(w);
-  for (SiteId s = 0; s < base_.sites(); ++s) {
-    const PostId p = base_.site_post[s];
-    const double share = kept_share(p);
-    if (active[p] && share > 0)
-      add_site(w, base_.site_commune[s], p, base_.site_weekly_hours[s] * share);
-  }
-  for (CircuitId c = 0; c < base_.circuits(); ++c) {
-    const PostId p = base_.circuit_post[c];
-    const double share = kept_share(p);
-    if (active[p] && share > 0) add_circuit(w, base_, c, p, share);
-  }
-  for (std::size_t g = 0; g < replan_groups_.size(); ++g) {
-    if (!scratch.replanned[g]) continue;
-    const std::shared_ptr<const Deployment> plan = replan_group(g, active);
-    for (SiteId s = 0; s < plan->sites(); ++s)
-      add_site(w, plan->site_commune[s], plan->site_post[s], plan->site_weekly_hours[s]);
-    for (CircuitId c = 0; c < plan->circuits(); ++c)
-      add_circuit(w, *plan, c, plan->circuit_post[c], 1);
-    w.notes.insert(w.notes.end(), plan->notes.begin(), plan->notes.end());
   }
   model_.compute(w, active, scratch.coverage, out);
 }

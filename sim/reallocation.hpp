@@ -1,37 +1,36 @@
-// What happens to the communes a lost post leaves without reach: nothing (`none`), the nearest
-// remaining advisor of their group takes them within an hours budget (`absorb`), or the
-// multi-centre and roaming plans of groups that lost posts are re-run with the advisors left
-// (`replan`). A Reallocator is built once per scenario (it computes the baseline coverage and
-// caches roaming travel matrices), then apply() runs per draw with one scratch per thread and
-// no graph search: only the travel table rows of active sites are read.
+// What happens when posts go: nothing (`none`: their permanences close), the advisors left take
+// over what they can (`absorb`), or the team is planned afresh with the posts left (`replan`).
+// A Reallocator is built once per scenario (baseline coverage, each team's travel minutes), then
+// apply() runs per draw with one scratch per thread and no graph search: team plans come from
+// sim::deploy on cached minutes, cached per (team, posts left), and coverage reads only the
+// table rows of active sites and stops.
 //
-//   Reallocator realloc(territory, posts, table, deployment, model, deploy_options, minutes, {});
+//   Reallocator realloc({territory, table, adjacency, minutes}, posts, deployment, model, {}, {});
 //   realloc.apply(ReallocationPolicy::absorb, active, /*threshold index*/ 1, scratch, after);
 //
-// Protected hours: a host that pays for its advisor may refuse to give up its days. Hours
-// declared protected for a post never move: absorb takes only from the other hours, and
-// replan leaves the protected share at the post's present sites (or circuit) and plans the rest.
-//
-// Absorb. Orphaned communes: reached within the threshold before renewal (every post active),
-// not after. Largest population first (then lowest commune id), each goes to the nearest
-// active advisor with fixed sites whose home commune is in the orphan's group of
-// `group_key` (any advisor when the key is empty), nearest by table minutes from the commune to
-// any of the advisor's sites; when that advisor's budget cannot pay, the next nearest is tried.
-// Orphans no advisor reaches within the table's cut-off, or none can pay for, stay in the gap.
-//   weekly cost of an absorbed commune = max(min_hours, hours_per_1000 × population / 1000)
-//                                        + 2 × minutes / 60     (a weekly round trip)
-//   budget of advisor p                = movable_share × (weekly_hours_p − protected_p)
-// The absorbing advisor's sites lose the moved hours in proportion to their hours, and the
-// orphan becomes a weekly stop of a circuit of that advisor (visits = weeks_per_month a month,
-// presence = the cost without travel × weeks_per_month hours a month), which coverage counts
-// as reached (see sim/coverage.hpp) and adds to access. Roaming advisors do not absorb under
-// this policy: replan redraws their circuits.
-//
-// Replan. Every (strategy, group) of multi-centre or roaming posts that lost a post is
-// re-deployed by sim::deploy with its remaining posts (hours minus protected hours); posts of
-// other groups keep their sites. Results are cached per (group, set of remaining posts), so a
-// sweep re-plans each distinct case once. The re-planned groups' deployment notes (sites
-// wanted but not found...) are kept in the evaluated deployment's notes.
+// Teams (sim/deployment.hpp) that lose a post and keep at least one are planned again by
+// sim::deploy with their posts left, every permanence of the active posts outside the team
+// being respected (an open facility, a commune already served):
+//  - replan: the posts left are deployed as at the start, on basins re-balanced among them.
+//    Protected hours (a host that pays for its advisor refuses to give up its days) stay where
+//    they are: the post keeps that share at its present sites or stops (pinned hours), the
+//    rest is planned anew; a centrality post with part of its hours protected holds the
+//    protected days at its site and rotates the rest through stops of its new basin ("three
+//    fixed days a week plus one day rotating elsewhere", DOMAIN.md).
+//  - absorb: every post left keeps its present sites and stops with its kept hours, and
+//    rotates its movable hours weekly through stops of its new basin (the lost basins split
+//    among the posts left):
+//      movable hours of post p = min(site hours, movable_share × (weekly_hours_p − protected_p))
+//    Communes outside every re-planned team (a fixed post went, or a team lost all its posts)
+//    that lose reach within the threshold or their permanence are then taken, largest population
+//    first (then lowest commune id), by the nearest active advisor with fixed sites in their group
+//    of `group_key` (any advisor when the key is empty) outside the re-planned teams, nearest by
+//    table minutes from the commune to any of its sites, while its budget pays:
+//      weekly cost of an absorbed commune = max(min_hours, hours_per_1000 × population / 1000)
+//                                           + 2 × minutes / 60     (a weekly round trip)
+//      budget of advisor p                = its movable hours as above
+//    The advisor's sites lose the moved hours in proportion to their hours and the commune
+//    becomes a weekly stop of a round of that advisor.
 #pragma once
 
 #include <cstdint>
@@ -82,18 +81,19 @@ struct ReallocationOptions {
   std::string file = "reallocation";  // names the input in errors
 };
 
-// One commune taken by a remaining advisor.
+// One commune taken by a remaining advisor (a new stop of its round).
 struct Absorption {
   geo::CommuneId commune = 0;
   PostId post = kNoPost;
-  float minutes = 0;          // from the commune to the advisor's nearest site
+  float minutes = 0;          // from the commune to the advisor's nearest kept site
   double presence_hours = 0;  // per week
-  double travel_hours = 0;    // per week, the round trip
+  double travel_hours = 0;    // per week
 };
 
 // Per-thread buffers, and what the last apply() did.
 struct ReallocationScratch {
   Deployment work;  // the deployment evaluated when the policy changed something
+  bool changed = false;
   CoverageScratch coverage;
   std::vector<double> budget;                // post -> hours left to give
   std::vector<double> moved;                 // post -> hours given
@@ -101,32 +101,32 @@ struct ReallocationScratch {
   std::vector<PostId> absorbers;
   std::vector<geo::CommuneId> orphan_list;
   std::vector<std::pair<float, PostId>> candidates;
-  std::vector<std::uint8_t> replanned;  // replan group -> re-planned in this draw
+  std::vector<std::uint8_t> replanned;  // team -> planned again in this draw
 
   // Results of the last apply().
-  std::uint32_t orphans = 0;         // communes orphaned (absorb), before absorption
-  std::vector<Absorption> absorbed;  // absorb
-  double hours_moved = 0;            // absorb: weekly hours moved to absorbed communes
-  std::uint32_t groups_replanned = 0;
+  std::uint32_t orphans = 0;           // absorb: communes outside teams orphaned, before absorption
+  std::vector<Absorption> absorbed;    // absorb: new stops of the advisors left
+  double hours_moved = 0;              // absorb: weekly hours moved to new stops
+  std::uint32_t groups_replanned = 0;  // teams planned again (absorb and replan)
 };
 
 class Reallocator {
  public:
-  // Keeps references to every argument but `options` and `minutes_among`: they must outlive
-  // it. `minutes_among` is only needed to re-plan roaming groups (it is called here, once per
-  // roaming group, and never during apply()); leave it empty otherwise. Throws InputError
-  // (options.file) on an unknown post id or protected hours outside [0, weekly hours], and
-  // covsim::Error when absorb's grouping is not in the territory.
-  Reallocator(const geo::Territory& territory, const PostTable& posts,
-              const geo::TravelTable& table, const Deployment& base, const CoverageModel& model,
-              const DeploymentOptions& deploy_options, const MinutesAmong& minutes_among,
+  // Keeps references to `inputs`' territory, table and adjacency, to `posts`, `base` and
+  // `model`: they must outlive it. Computes each team's travel minutes once with
+  // inputs.minutes_among (never during apply()). Throws InputError (options.file) on an
+  // unknown post id or protected hours outside [0, weekly hours], and covsim::Error when
+  // absorb's grouping is not in the territory.
+  Reallocator(const DeploymentInputs& inputs, const PostTable& posts, const Deployment& base,
+              const CoverageModel& model, const DeploymentOptions& deploy_options,
               ReallocationOptions options, Progress& progress = null_progress());
   ~Reallocator();
   Reallocator(const Reallocator&) = delete;
   Reallocator& operator=(const Reallocator&) = delete;
 
   // Coverage after renewal: `active[p]` says whether post p continues; `threshold` indexes the
-  // model's thresholds (the reach absorb restores). Thread-safe with one scratch per thread.
+  // model's thresholds (the reach absorb restores outside teams). Thread-safe with one scratch
+  // per thread.
   void apply(ReallocationPolicy policy, std::span<const std::uint8_t> active, std::size_t threshold,
              ReallocationScratch& scratch, CommuneCoverage& out) const;
   // The deployment apply() evaluated last with this scratch (the base one or scratch.work).
@@ -142,36 +142,40 @@ class Reallocator {
   std::span<const double> protected_hours() const { return protected_; }
 
  private:
-  struct ReplanGroup;
-  struct ReplanCache;
+  struct Team;
+  struct Cache;
 
-  void apply_absorb(std::span<const std::uint8_t> active, std::size_t threshold,
-                    ReallocationScratch& scratch, CommuneCoverage& out) const;
-  void apply_replan(std::span<const std::uint8_t> active, ReallocationScratch& scratch,
-                    CommuneCoverage& out) const;
-  std::shared_ptr<const Deployment> replan_group(std::size_t g,
-                                                 std::span<const std::uint8_t> active) const;
+  std::shared_ptr<const Deployment> team_plan(ReallocationPolicy policy, std::size_t team,
+                                              std::span<const std::uint8_t> active) const;
+  // The base deployment with every affected team planned again under `policy`.
+  void replan_teams(ReallocationPolicy policy, std::span<const std::uint8_t> active,
+                    ReallocationScratch& scratch) const;
+  void absorb_outside_teams(std::span<const std::uint8_t> active, std::size_t threshold,
+                            ReallocationScratch& scratch, CommuneCoverage& out) const;
+  double movable_hours(PostId p) const;
 
   const geo::Territory& territory_;
-  const PostTable& posts_;
   const geo::TravelTable& table_;
+  const geo::Adjacency& adjacency_;
+  const PostTable& posts_;
   const Deployment& base_;
   const CoverageModel& model_;
-  const DeploymentOptions& deploy_options_;
+  DeploymentOptions deploy_options_;
   ReallocationOptions options_;
   CommuneCoverage baseline_;
   std::vector<double> protected_;  // post -> protected weekly hours
-  // Absorb: each post's distinct table rows and hours at its fixed sites; advisors by group.
+  // Absorb outside teams: each post's distinct table rows and hours at its fixed sites;
+  // advisors by absorb group.
   std::vector<std::uint32_t> post_row_first_;
   std::vector<geo::RowId> post_rows_;
   std::vector<double> post_site_hours_;
   const geo::Grouping* absorb_grouping_ = nullptr;
   std::vector<std::uint32_t> group_post_first_;  // absorb group -> posts with sites
   std::vector<PostId> group_posts_;
-  // Replan.
-  std::vector<ReplanGroup> replan_groups_;
-  std::vector<std::uint32_t> replan_group_of_;  // post -> replan group, or none
-  std::unique_ptr<ReplanCache> cache_;
+  // Teams.
+  std::vector<Team> teams_;
+  std::vector<std::uint32_t> team_of_;  // post -> team, or none
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace covsim::sim

@@ -11,31 +11,6 @@ namespace covsim::sim {
 
 namespace {
 
-// `d` without the sites and circuits of posts that do not continue.
-Deployment active_only(const Deployment& d, std::span<const std::uint8_t> active) {
-  Deployment out;
-  for (SiteId s = 0; s < d.sites(); ++s) {
-    if (!active[d.site_post[s]]) continue;
-    out.site_commune.push_back(d.site_commune[s]);
-    out.site_post.push_back(d.site_post[s]);
-    out.site_weekly_hours.push_back(d.site_weekly_hours[s]);
-  }
-  for (CircuitId c = 0; c < d.circuits(); ++c) {
-    if (!active[d.circuit_post[c]]) continue;
-    out.circuit_post.push_back(d.circuit_post[c]);
-    out.circuit_cycle_minutes.push_back(d.circuit_cycle_minutes[c]);
-    out.circuit_rounds_per_month.push_back(d.circuit_rounds_per_month[c]);
-    for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
-      out.stop_commune.push_back(d.stop_commune[k]);
-      out.stop_visits_per_month.push_back(d.stop_visits_per_month[k]);
-      out.stop_presence_hours_per_month.push_back(d.stop_presence_hours_per_month[k]);
-    }
-    out.circuit_first.push_back(static_cast<std::uint32_t>(out.stop_commune.size()));
-  }
-  out.notes = d.notes;
-  return out;
-}
-
 double minutes_or_nan(float m) { return std::isfinite(m) ? m : std::nan(""); }
 
 }  // namespace
@@ -81,6 +56,15 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
         }
     });
   }
+
+  im.population_losing_permanence.assign(rows.size(), 0.0);
+  im.communes_losing_permanence.assign(rows.size(), 0);
+  for (geo::CommuneId c = 0; c < territory.size(); ++c)
+    if (loses_permanence(im.before, im.after, c))
+      rows.for_each(c, [&](std::size_t row) {
+        im.population_losing_permanence[row] += territory.population[c];
+        ++im.communes_losing_permanence[row];
+      });
 
   im.notes = plan.notes;
   if (im.random_posts > 0)
@@ -129,10 +113,20 @@ Table impact_losses_table(const RenewalImpact& im, const Reallocator& realloc) {
   const std::size_t ng = territory.groupings.size();
   std::vector<std::string> code, cname;
   std::vector<std::vector<std::string>> groups(ng);
-  std::vector<double> threshold, population, priority, before, after;
-  for (std::size_t k = 0; k < th.size(); ++k)
+  std::vector<std::string> loss;
+  std::vector<double> threshold, population, priority, before, after, presence_before,
+      presence_after;
+  for (std::size_t k = 0; k <= th.size(); ++k)
     for (geo::CommuneId c = 0; c < territory.size(); ++c) {
-      if (!im.before.reached_within(c, k) || im.after.reached_within(c, k)) continue;
+      // Reach within each threshold, then the permanence (k == th.size()).
+      const bool permanence = k == th.size();
+      if (permanence ? !loses_permanence(im.before, im.after, c)
+                     : !loses_reach(im.before, im.after, c, k))
+        continue;
+      loss.push_back(permanence ? "permanence" : "reach");
+      threshold.push_back(permanence ? NAN : th[k]);
+      presence_before.push_back(im.before.presence_hours_per_month[c]);
+      presence_after.push_back(im.after.presence_hours_per_month[c]);
       code.push_back(territory.code[c]);
       cname.push_back(territory.name[c]);
       for (std::size_t g = 0; g < ng; ++g) {
@@ -140,7 +134,6 @@ Table impact_losses_table(const RenewalImpact& im, const Reallocator& realloc) {
         const bool has = c < grouping.of.size() && grouping.of[c] != geo::kNoGroup;
         groups[g].push_back(has ? grouping.codes[grouping.of[c]] : "");
       }
-      threshold.push_back(th[k]);
       population.push_back(territory.population[c]);
       priority.push_back(territory.priority_population[c]);
       before.push_back(minutes_or_nan(im.before.nearest_minutes[c]));
@@ -153,19 +146,26 @@ Table impact_losses_table(const RenewalImpact& im, const Reallocator& realloc) {
   for (std::size_t g = 0; g < ng; ++g)
     add_texts(t, territory.groupings[g].key,
               "Code of the commune's " + territory.groupings[g].key + ".", std::move(groups[g]));
-  add_numbers(t, "threshold_minutes", ColumnType::real, "min", "Reach threshold lost.",
-              std::move(threshold));
+  add_texts(t, "loss",
+            "reach: no permanence within the threshold any more; permanence: the commune's own "
+            "permanence closes.",
+            std::move(loss));
+  add_numbers(t, "threshold_minutes", ColumnType::real, "min",
+              "Reach threshold lost; empty for a lost permanence.", std::move(threshold));
   add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
               std::move(population));
   add_numbers(t, "priority_population", ColumnType::real, "inhabitants",
               "Inhabitants of priority areas (QPV, ZRR).", std::move(priority));
   add_numbers(t, "minutes_before", ColumnType::real, "min",
-              "Minutes to the nearest fixed site before renewal; empty beyond the "
-              "cut-off.",
+              "Minutes to the nearest permanence counting as reach before renewal; empty beyond "
+              "the cut-off.",
               std::move(before));
   add_numbers(t, "minutes_after", ColumnType::real, "min",
-              "Minutes to the nearest fixed site after; empty beyond the cut-off.",
-              std::move(after));
+              "The same after renewal; empty beyond the cut-off.", std::move(after));
+  add_numbers(t, "presence_hours_before", ColumnType::real, "h/month",
+              "Advisor hours held in the commune before renewal.", std::move(presence_before));
+  add_numbers(t, "presence_hours_after", ColumnType::real, "h/month",
+              "Advisor hours held in the commune after renewal.", std::move(presence_after));
   return t;
 }
 
@@ -174,7 +174,8 @@ Table impact_groups_table(const RenewalImpact& im, const Reallocator& realloc) {
   const GroupRows& rows = realloc.model().group_rows();
   const std::size_t nt = th.size();
   std::vector<std::string> grouping, code, gname;
-  std::vector<double> threshold, population, before, after, losing, priority, communes;
+  std::vector<double> threshold, population, before, after, losing, priority, communes,
+      permanence_population, permanence_communes;
   for (std::size_t r = 0; r < rows.grouping.size(); ++r)
     for (std::size_t k = 0; k < nt; ++k) {
       grouping.push_back(rows.grouping[r]);
@@ -187,6 +188,8 @@ Table impact_groups_table(const RenewalImpact& im, const Reallocator& realloc) {
       losing.push_back(im.population_losing[r * nt + k]);
       priority.push_back(im.priority_population_losing[r * nt + k]);
       communes.push_back(im.communes_losing[r * nt + k]);
+      permanence_population.push_back(im.population_losing_permanence[r]);
+      permanence_communes.push_back(im.communes_losing_permanence[r]);
     }
   Table t;
   t.name = "group_losses";
@@ -208,6 +211,12 @@ Table impact_groups_table(const RenewalImpact& im, const Reallocator& realloc) {
               "Priority-area population reached before and not after.", std::move(priority));
   add_numbers(t, "communes_losing_reach", ColumnType::integer, "communes",
               "Communes reached before and not after.", std::move(communes));
+  add_numbers(t, "population_losing_permanence", ColumnType::real, "inhabitants",
+              "Population of communes whose own permanence closes (any threshold).",
+              std::move(permanence_population));
+  add_numbers(t, "communes_losing_permanence", ColumnType::integer, "communes",
+              "Communes whose own permanence closes (any threshold).",
+              std::move(permanence_communes));
   return t;
 }
 
@@ -229,11 +238,12 @@ Table impact_absorbed_table(const RenewalImpact& im, const Reallocator& realloc)
   add_texts(t, "name", "Absorbed commune name.", std::move(cname));
   add_texts(t, "post", "Id of the absorbing post.", std::move(post));
   add_numbers(t, "minutes", ColumnType::real, "min",
-              "From the commune to the absorbing advisor's nearest site.", std::move(minutes));
+              "From the commune to the absorbing advisor's nearest kept place.",
+              std::move(minutes));
   add_numbers(t, "presence_hours", ColumnType::real, "h/week", "Weekly presence in the commune.",
               std::move(presence));
-  add_numbers(t, "travel_hours", ColumnType::real, "h/week", "Weekly round trip of the advisor.",
-              std::move(travel));
+  add_numbers(t, "travel_hours", ColumnType::real, "h/week",
+              "Weekly driving of the advisor for it.", std::move(travel));
   return t;
 }
 

@@ -51,6 +51,9 @@ struct RenewalImpact {
   std::vector<double> population_losing;
   std::vector<double> priority_population_losing;
   std::vector<std::uint32_t> communes_losing;
+  // Per summary row: communes whose own permanence closes, and their population.
+  std::vector<double> population_losing_permanence;
+  std::vector<std::uint32_t> communes_losing_permanence;
   std::vector<std::string> notes;  // the plan's, what was assumed, the re-planned deployment's
 };
 
@@ -62,12 +65,14 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
 // One row per post: id, host, host type, weekly hours, fate, deciding rule, continues.
 Table impact_posts_table(const RenewalImpact& impact, const RenewalPlan& plan,
                          const PostTable& posts);
-// One row per (commune, threshold) losing reach, thresholds ascending then commune id: code,
-// name, the commune's group in every grouping, threshold, population, priority population,
-// minutes to the nearest fixed site before and after (empty beyond the cut-off).
+// One row per (commune, loss): first reach lost within each threshold (thresholds ascending),
+// then permanences lost, communes by id: loss ("reach" | "permanence"), code, name, the
+// commune's group in every grouping, threshold (empty for a permanence), population, priority
+// population, minutes to the nearest permanence and presence hours before and after.
 Table impact_losses_table(const RenewalImpact& impact, const Reallocator& reallocator);
 // One row per (summary row, threshold): population, reached before and after, population,
-// priority population and communes losing reach.
+// priority population and communes losing reach; population and communes losing their
+// permanence (the same on every threshold's row).
 Table impact_groups_table(const RenewalImpact& impact, const Reallocator& reallocator);
 // One row per absorbed commune: commune, absorbing post, minutes, weekly presence and travel.
 Table impact_absorbed_table(const RenewalImpact& impact, const Reallocator& reallocator);

@@ -26,8 +26,8 @@ std::vector<double> as_doubles(const std::vector<T>& values) {
   return std::vector<double>(values.begin(), values.end());
 }
 
-Table commune_table(const geo::Territory& t, const CoverageModel& model,
-                    const CommuneCoverage& cc) {
+Table commune_table(const geo::Territory& t, const PostTable& posts, const Deployment& d,
+                    const CoverageModel& model, const CommuneCoverage& cc) {
   Table table;
   table.name = "communes";
   add_texts(table, "code", "Commune code (INSEE).", t.code);
@@ -41,29 +41,40 @@ Table commune_table(const geo::Territory& t, const CoverageModel& model,
   add_numbers(table, "population", ColumnType::real, "inhabitants", "Population.", t.population);
   add_numbers(table, "priority_population", ColumnType::real, "inhabitants",
               "Inhabitants of priority areas (QPV, ZRR).", t.priority_population);
+  std::vector<std::string> basin(t.size());
+  for (geo::CommuneId c = 0; c < t.size() && c < d.basin_post.size(); ++c)
+    if (d.basin_post[c] != kNoPost) basin[c] = posts.posts[d.basin_post[c]].id;
+  add_texts(table, "basin_post",
+            "Post whose basin holds the commune in its team's plan; empty outside every team.",
+            std::move(basin));
   add_numbers(table, "nearest_minutes", ColumnType::real, "min",
-              "Travel minutes to the nearest active site; empty beyond the travel table's "
-              "cut-off.",
+              "Travel minutes to the nearest permanence counting as reach (a fixed site, or a "
+              "roaming stop held often enough); empty beyond the travel table's cut-off.",
               as_doubles(cc.nearest_minutes));
   std::vector<std::string> site(t.size());
   for (geo::CommuneId c = 0; c < t.size(); ++c) site[c] = code_or_empty(t, cc.nearest_site[c]);
-  add_texts(table, "nearest_site", "Commune code of the nearest active site.", std::move(site));
+  add_texts(table, "nearest_site", "Commune code of that permanence.", std::move(site));
   const std::vector<float>& th = model.options().thresholds_minutes;
   for (std::size_t k = 0; k < th.size(); ++k) {
-    Column& col = table.add("reached_" + minutes_label(th[k]) + "_min", ColumnType::flag, "",
-                            "1 when an active site is within " + minutes_label(th[k]) +
-                                " minutes or roaming advisors visit often enough.");
+    Column& col = table.add(
+        "reached_" + minutes_label(th[k]) + "_min", ColumnType::flag, "",
+        "1 when a permanence counting as reach is within " + minutes_label(th[k]) + " minutes.");
     col.numbers.resize(t.size());
     for (geo::CommuneId c = 0; c < t.size(); ++c) col.numbers[c] = cc.reached_within(c, k);
   }
   add_numbers(table, "access", ColumnType::real, "h/week per 10,000 inhabitants",
               "Advisor-hours accessible (E2SFCA, Gaussian decay over " +
-                  minutes_label(model.catchment_minutes()) + " min, plus roaming presence).",
+                  minutes_label(model.catchment_minutes()) + " min; sites and roaming stops).",
               cc.access);
-  add_numbers(table, "visits_per_month", ColumnType::real, "visits/month",
-              "Visits by roaming advisors.", cc.visits_per_month);
+  add_numbers(table, "visits_per_month", ColumnType::real, "days/month",
+              "Days a month roaming advisors hold a stop in the commune.", cc.visits_per_month);
   add_numbers(table, "presence_hours_per_month", ColumnType::real, "h/month",
-              "Hours of roaming advisor presence.", cc.presence_hours_per_month);
+              "Hours a month advisors hold a permanence in the commune (fixed sites and "
+              "roaming stops).",
+              cc.presence_hours_per_month);
+  add_numbers(table, "has_permanence", ColumnType::flag, "",
+              "1 when an advisor holds a permanence in the commune.",
+              as_doubles(cc.has_permanence));
   add_numbers(table, "gap", ColumnType::flag, "",
               "1 when not reached within " + minutes_label(model.catchment_minutes()) + " minutes.",
               as_doubles(cc.gap));
@@ -100,6 +111,11 @@ Table group_table(const CoverageModel& model, const GroupCoverage& gc) {
               "Priority-area population in gaps.", gc.priority_gap_population);
   add_numbers(table, "communes_no_reach", ColumnType::integer, "communes",
               "Communes reached within no threshold.", as_doubles(gc.communes_no_reach));
+  add_numbers(table, "communes_with_permanence", ColumnType::integer, "communes",
+              "Communes where an advisor holds a permanence.",
+              as_doubles(gc.communes_with_permanence));
+  add_numbers(table, "population_with_permanence", ColumnType::real, "inhabitants",
+              "Population of those communes.", gc.population_with_permanence);
   add_numbers(table, "mean_access", ColumnType::real, "h/week per 10,000 inhabitants",
               "Population-weighted mean access.", gc.mean_access);
   add_numbers(table, "gini_access", ColumnType::real, "",
@@ -110,13 +126,21 @@ Table group_table(const CoverageModel& model, const GroupCoverage& gc) {
 Table site_table(const geo::Territory& t, const PostTable& posts, const Deployment& d) {
   Table table;
   table.name = "sites";
-  std::vector<std::string> post(d.sites()), commune(d.sites());
+  std::vector<std::string> post(d.sites()), commune(d.sites()), cname(d.sites()), host(d.sites()),
+      strategy(d.sites());
   for (SiteId s = 0; s < d.sites(); ++s) {
-    post[s] = posts.posts[d.site_post[s]].id;
+    const Post& p = posts.posts[d.site_post[s]];
+    post[s] = p.id;
     commune[s] = t.code[d.site_commune[s]];
+    cname[s] = t.name[d.site_commune[s]];
+    host[s] = name(p.host_type);
+    strategy[s] = name(p.strategy);
   }
   add_texts(table, "post", "Post id.", std::move(post));
   add_texts(table, "commune", "Commune code of the site.", std::move(commune));
+  add_texts(table, "commune_name", "Commune of the site.", std::move(cname));
+  add_texts(table, "host_type", "Host type of the post.", std::move(host));
+  add_texts(table, "strategy", "Strategy of the post.", std::move(strategy));
   add_numbers(table, "weekly_hours", ColumnType::real, "h/week",
               "Hours the post works at this site.", d.site_weekly_hours);
   return table;
@@ -125,24 +149,37 @@ Table site_table(const geo::Territory& t, const PostTable& posts, const Deployme
 Table stop_table(const geo::Territory& t, const PostTable& posts, const Deployment& d) {
   Table table;
   table.name = "stops";
-  std::vector<std::string> post, commune;
-  std::vector<double> order, cycle;
+  std::vector<std::string> post, round, commune, cname;
+  std::vector<double> order, period, cycle;
   for (CircuitId c = 0; c < d.circuits(); ++c)
     for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k) {
       post.push_back(posts.posts[d.circuit_post[c]].id);
+      round.emplace_back(name(d.circuit_round[c]));
       commune.push_back(t.code[d.stop_commune[k]]);
+      cname.push_back(t.name[d.stop_commune[k]]);
       order.push_back(k - d.circuit_first[c] + 1);
+      period.push_back(d.circuit_period_weeks[c]);
       cycle.push_back(d.circuit_cycle_minutes[c]);
     }
   add_texts(table, "post", "Roaming post id.", std::move(post));
-  add_numbers(table, "order", ColumnType::integer, "", "Position in the circuit (1 first).", order);
+  add_texts(table, "round", "weekly, fortnightly, monthly rotation, or campaigns.",
+            std::move(round));
+  add_numbers(table, "order", ColumnType::integer, "", "Position in the round (1 first).", order);
   add_texts(table, "commune", "Commune code of the stop.", std::move(commune));
+  add_texts(table, "commune_name", "Commune of the stop.", std::move(cname));
+  add_numbers(table, "period_weeks", ColumnType::real, "weeks",
+              "Weeks of one round (campaigns: of the whole cycle).", period);
   add_numbers(table, "cycle_minutes", ColumnType::real, "min",
-              "Driving minutes of one round of the circuit.", cycle);
-  add_numbers(table, "visits_per_month", ColumnType::real, "visits/month",
-              "Visits to this stop (rounds per month).", d.stop_visits_per_month);
+              "Driving minutes of one round (campaigns: of the cycle).", cycle);
+  add_numbers(table, "sessions", ColumnType::real, "sessions",
+              "Half-day sessions held at the stop per round (campaigns: per campaign).",
+              d.stop_sessions);
+  add_numbers(table, "visits_per_month", ColumnType::real, "days/month",
+              "Days a month the stop is held (campaigns: on average over the cycle).",
+              d.stop_visits_per_month);
   add_numbers(table, "presence_hours_per_month", ColumnType::real, "h/month",
-              "Hours of presence at this stop.", d.stop_presence_hours_per_month);
+              "Hours a month the stop is held (campaigns: on average over the cycle).",
+              d.stop_presence_hours_per_month);
   return table;
 }
 
@@ -196,11 +233,12 @@ RunResult make_run_result(const geo::Territory& territory, const PostTable& post
   r.thresholds_minutes = model.options().thresholds_minutes;
   r.catchment_minutes = model.catchment_minutes();
   r.min_visits_per_month = model.options().min_visits_per_month;
-  r.communes = commune_table(territory, model, communes);
+  r.communes = commune_table(territory, posts, deployment, model, communes);
   r.groups = group_table(model, groups);
   r.sites = site_table(territory, posts, deployment);
   r.stops = stop_table(territory, posts, deployment);
   r.notes = deployment.notes;
+  for (std::string& n : model.rare_stop_notes(deployment, posts)) r.notes.push_back(std::move(n));
   return r;
 }
 

@@ -27,6 +27,8 @@ enum Fixed : std::size_t {
   kAbsorbedCommunes,
   kHoursMoved,
   kGroupsReplanned,
+  kPopulationLosingPermanence,
+  kCommunesLosingPermanence,
   kFixedCount
 };
 enum PerThreshold : std::size_t {
@@ -52,8 +54,9 @@ struct Worker {
   ReallocationScratch realloc;
   CommuneCoverage after;
   GroupCoverage groups;
-  std::vector<std::uint32_t> losses;  // commune * thresholds + t: draws losing reach
-  std::vector<std::int64_t> minutes;  // commune: Σ change, fixed point
+  std::vector<std::uint32_t> losses;             // commune * thresholds + t: draws losing reach
+  std::vector<std::int64_t> minutes;             // commune: Σ change, fixed point
+  std::vector<std::uint32_t> permanence_losses;  // commune: draws losing its permanence
 };
 
 std::string number_text(double v) {
@@ -111,11 +114,14 @@ const std::vector<FigureInfo>& sweep_figures() {
       {"mean_access", "h/week per 10,000 inhabitants", "Population-weighted mean access (E2SFCA)."},
       {"gini_access", "", "Gini coefficient of access over the population."},
       {"mean_minutes_change", "min",
-       "Population-weighted mean change of minutes to the nearest fixed site, capped at the "
-       "travel table's cut-off."},
-      {"absorbed_communes", "communes", "Orphaned communes taken by a remaining advisor."},
-      {"hours_moved", "h/week", "Weekly hours moved to absorbed communes."},
-      {"groups_replanned", "groups", "Multi-centre and roaming groups re-planned."},
+       "Population-weighted mean change of minutes to the nearest permanence counting as "
+       "reach, capped at the travel table's cut-off."},
+      {"absorbed_communes", "communes", "Communes taken as new stops by the advisors left."},
+      {"hours_moved", "h/week", "Weekly hours moved to those new stops."},
+      {"groups_replanned", "teams", "Teams planned again with the posts left."},
+      {"population_losing_permanence", "inhabitants",
+       "Population of the communes whose own permanence closes."},
+      {"communes_losing_permanence", "communes", "Communes whose own permanence closes."},
       {"population_reached", "inhabitants", "Population reached within the threshold."},
       {"priority_population_reached", "inhabitants",
        "Priority-area population reached within the threshold."},
@@ -212,6 +218,7 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
   std::vector<double> unreached(draws * rows * nt);
   std::vector<std::uint64_t> loss_total(n * nt);
   std::vector<std::int64_t> minutes_total(n);
+  std::vector<std::uint64_t> permanence_total(n);
   std::vector<double> sort_scratch;
 
   for (std::size_t pi = 0; pi < passes.size(); ++pi) {
@@ -221,6 +228,7 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
       if (w.active.size() != posts.size()) w.active.assign(posts.size(), 0);
       if (w.losses.size() != n * nt) w.losses.assign(n * nt, 0);
       if (w.minutes.size() != n) w.minutes.assign(n, 0);
+      if (w.permanence_losses.size() != n) w.permanence_losses.assign(n, 0);
       for (std::size_t d = range.begin(); d != range.end(); ++d) {
         draw_renewal(plan, options.seed, d, pass.rate, w.active);
         realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
@@ -246,6 +254,11 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
               std::min(w.after.nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
           weighted_change += territory.population[c] * change;
           w.minutes[c] += std::llround(change * kFixedPoint);
+          if (loses_permanence(before, w.after, c)) {
+            f[kPopulationLosingPermanence] += territory.population[c];
+            f[kCommunesLosingPermanence] += 1;
+            ++w.permanence_losses[c];
+          }
           const std::uint8_t lost = before.reached[c] & ~w.after.reached[c];
           if (lost == 0) continue;
           for (std::size_t t = 0; t < nt; ++t) {
@@ -275,11 +288,15 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
     // Integer sums: the same whichever thread counted what.
     std::fill(loss_total.begin(), loss_total.end(), 0);
     std::fill(minutes_total.begin(), minutes_total.end(), 0);
+    std::fill(permanence_total.begin(), permanence_total.end(), 0);
     for (Worker& w : workers) {
       for (std::size_t i = 0; i < w.losses.size(); ++i) loss_total[i] += w.losses[i];
       for (std::size_t i = 0; i < w.minutes.size(); ++i) minutes_total[i] += w.minutes[i];
+      for (std::size_t i = 0; i < w.permanence_losses.size(); ++i)
+        permanence_total[i] += w.permanence_losses[i];
       std::fill(w.losses.begin(), w.losses.end(), 0);
       std::fill(w.minutes.begin(), w.minutes.end(), 0);
+      std::fill(w.permanence_losses.begin(), w.permanence_losses.end(), 0);
     }
 
     for (std::size_t ci = 0; ci < cells.size(); ++ci) {
@@ -294,9 +311,12 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
                                                slots, draws, sort_scratch));
       cr.loss_probability.resize(n);
       cr.expected_minutes_change.resize(n);
+      cr.permanence_loss_probability.resize(n);
       for (geo::CommuneId c = 0; c < n; ++c) {
         cr.loss_probability[c] =
             static_cast<double>(loss_total[c * nt + t]) / static_cast<double>(draws);
+        cr.permanence_loss_probability[c] =
+            static_cast<double>(permanence_total[c]) / static_cast<double>(draws);
         cr.expected_minutes_change[c] =
             static_cast<double>(minutes_total[c]) / kFixedPoint / static_cast<double>(draws);
       }
@@ -307,6 +327,26 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
   }
   progress.finish();
   return result;
+}
+
+std::optional<std::string> sweep_without_randomness(const SweepResult& result,
+                                                    const RenewalPlan& plan) {
+  for (const CellResult& c : result.cells)
+    for (const Summary& s : c.figures)
+      if (s.count > 0 && s.p5 != s.p95) return std::nullopt;
+  std::size_t random = 0;
+  for (const Fate f : plan.fate) random += f == Fate::random;
+  std::string why;
+  if (result.draws <= 1)
+    why = "one draw per cell";
+  else if (random == 0)
+    why = "no post's renewal is random: the rules and the post table settle every post";
+  else
+    why = std::to_string(random) +
+          " post(s) are random but no draw changes any figure (their loss is absorbed or "
+          "changes nothing measured)";
+  return "every figure of every cell is the same in all " + std::to_string(result.draws) +
+         " draws (P5 = P95): " + why;
 }
 
 Table sweep_cells_table(const SweepResult& result) {
@@ -395,8 +435,11 @@ Table sweep_communes_table(const SweepResult& result, const geo::Territory& terr
               "Share of draws in which the commune is reached within T before renewal "
               "and not after.",
               cr.loss_probability);
+  add_numbers(t, "permanence_loss_probability", ColumnType::real, "",
+              "Share of draws in which the commune's own permanence closes.",
+              cr.permanence_loss_probability);
   add_numbers(t, "expected_minutes_change", ColumnType::real, "min",
-              "Mean over draws of the change of minutes to the nearest fixed site, both "
+              "Mean over draws of the change of minutes to the nearest permanence, both "
               "capped at the travel table's cut-off of " +
                   number_text(result.cutoff_minutes) + " min.",
               cr.expected_minutes_change);

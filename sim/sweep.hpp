@@ -19,21 +19,24 @@
 //   gap_population, priority_gap_population   not reached within the catchment (coverage gap)
 //   mean_access, gini_access           of the whole territory (sim/coverage.hpp)
 //   mean_minutes_change                population-weighted mean change of minutes to the
-//                                      nearest fixed site (see below)
-//   absorbed_communes, hours_moved     absorb policy (0 otherwise)
-//   groups_replanned                   replan policy (0 otherwise)
+//                                      nearest permanence counting as reach (see below)
+//   absorbed_communes, hours_moved     absorb policy: new stops of the advisors left (0 otherwise)
+//   groups_replanned                   teams planned again (absorb and replan; 0 under none)
+//   population_losing_permanence, communes_losing_permanence: communes whose own permanence
+//                                      closes (sim/coverage.hpp)
 //   population_reached, priority_population_reached       within T
 //   population_losing_reach, priority_population_losing_reach, communes_losing_reach:
 //       reached within T before renewal (every post active), not after
-// Minutes: a commune's minutes to its nearest fixed site are capped at the travel table's
+// Minutes: a commune's minutes to its nearest permanence are capped at the travel table's
 // cut-off (beyond it, the true time is unknown, so "no site within the cut-off" counts as the
 // cut-off). The change is after − before: positive when a site is lost, negative when a re-plan
-// brings one closer. Roaming visits do not change minutes (they change reach and access).
+// brings one closer. A roaming stop held often enough counts as a permanence here too.
 // Per group (every summary row of the coverage model): population not reached within T.
 //
 // Grid: the cartesian product rates × thresholds × policies, in that nesting order (rate
 // outermost). Draws are shared between cells that differ only by T under policies none and
-// replan (T does not change what they do), so those cost one run for every T.
+// replan (T does not change what they do), so those cost one run for every T. Absorb depends on
+// T only outside teams (sim/reallocation.hpp).
 #pragma once
 
 #include <cstdint>
@@ -90,9 +93,11 @@ struct CellResult {
   SweepCell cell;
   std::vector<Summary> figures;  // sweep_figures() order
   // Per commune: share of draws in which it is reached within T before renewal and not after;
-  // expected change of capped minutes to the nearest fixed site.
+  // expected change of capped minutes to the nearest permanence.
   std::vector<double> loss_probability;
   std::vector<double> expected_minutes_change;
+  // Per commune: share of draws in which its own permanence closes.
+  std::vector<double> permanence_loss_probability;
   // Per summary row (CoverageModel::group_rows): population without reach within T.
   std::vector<Summary> group_without_reach;
 };
@@ -114,6 +119,11 @@ struct SweepResult {
 // probability is unknown (the message names the first).
 SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& reallocator,
                       const SweepOptions& options, Progress& progress = null_progress());
+
+// When no randomness reaches the outputs (every figure of every cell has P5 = P95), a sentence
+// saying so and why, for the summary and the command line; nullopt otherwise.
+std::optional<std::string> sweep_without_randomness(const SweepResult& result,
+                                                    const RenewalPlan& plan);
 
 // One row per cell: its index and parameters.
 Table sweep_cells_table(const SweepResult& result);

@@ -151,7 +151,11 @@ TEST(CommandSweep, SweepFiguresReachTheTablesAndTheExport) {
   }
   EXPECT_GT(largest, 0);
   const std::string csv = slurp(dir / "run" / "communes.csv");
-  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",loses_reach,loss_probability"), std::string::npos);
+  EXPECT_NE(csv.substr(0, csv.find('\n'))
+                .find(",loses_reach,after_presence_hours_per_month,after_has_permanence,"
+                      "loses_permanence,loss_probability,permanence_loss_probability"),
+            std::string::npos)
+      << csv.substr(0, csv.find('\n'));
 
   ExportOptions e;
   e.result = dir / "run" / "result.json";

@@ -120,9 +120,8 @@ TEST(Presets, AgglomerationFromFourAdvisorsToTwo) {
   app::prepare_travel(l.scenario, l.prepared, null_progress(), log);
   const app::Baseline b = app::run_baseline(l.scenario, l.prepared, null_progress());
   EXPECT_EQ(b.deployment.circuits(), 1u);
-  const sim::Reallocator realloc(t, b.posts, l.prepared.table, b.deployment, *b.model,
-                                 l.scenario.deployment, app::minutes_among_of(l.prepared.graph),
-                                 l.scenario.renewal->reallocation);
+  const sim::Reallocator realloc(app::deployment_inputs(l.prepared), b.posts, b.deployment,
+                                 *b.model, l.scenario.deployment, l.scenario.renewal->reallocation);
   sim::ImpactOptions absorb = l.scenario.renewal->impact;
   absorb.policy = sim::ReallocationPolicy::absorb;
   const sim::RenewalImpact a = sim::assess_renewal(l.plan, realloc, absorb);

@@ -167,7 +167,9 @@ TEST(ScenarioDocs, TheAnnotatedExampleIsAValidScenario) {
   EXPECT_EQ(s.name, "Two renewal policies on a generated department");
   ASSERT_TRUE(s.territory.synthetic);
   EXPECT_EQ(s.territory.synthetic->communes, 150);
-  EXPECT_EQ(s.posts.inline_posts.size(), 4u);
+  EXPECT_EQ(s.posts.inline_posts.size(), 5u);
+  EXPECT_EQ(s.posts.inline_posts[3].cells.at("sites"), "99010:21");
+  EXPECT_EQ(s.deployment.roaming.round.max_stops, 8u);
   ASSERT_TRUE(s.renewal);
   EXPECT_EQ(s.renewal->rules.rules.size(), 2u);
   ASSERT_TRUE(s.sweep);

@@ -38,7 +38,7 @@ TEST(PostTable, ReadsEveryColumnWithQuotesAndDefaults) {
       "group,site_count,funding,priority_bonus,contract_end,renewal,renewal_probability\r\n"
       "P1,commune,C0,\"Mairie de \"\"Trois\"\", Ouest\",28.5,centrality,C2,,,,,yes,"
       "2024-02-29,renewed,0.8\r\n"
-      "P2,association,C1,,,multi_centre,C0;C1,epci,,4,,,,,\n"
+      "P2,association,C1,,,multi_centre,C0:21.5;C1,epci,,4,,,,,\n"
       "\n"
       "P3,france_services,C2,\"two\nlines\",35,roaming,,epci,E2,,public,0,,not_renewed,\n");
   ASSERT_EQ(t.size(), 3u);
@@ -48,7 +48,7 @@ TEST(PostTable, ReadsEveryColumnWithQuotesAndDefaults) {
   EXPECT_EQ(p1.host_type, HostType::commune);
   EXPECT_EQ(p1.home, 0u);
   EXPECT_DOUBLE_EQ(p1.weekly_hours, 28.5);
-  EXPECT_EQ(p1.sites, std::vector<geo::CommuneId>{2});
+  EXPECT_EQ(p1.sites, (std::vector<PinnedSite>{{2, std::nullopt}}));
   EXPECT_EQ(p1.funding, Funding::public_body) << "communes are public hosts";
   EXPECT_TRUE(p1.priority_bonus);
   ASSERT_TRUE(p1.contract_end.has_value());
@@ -59,7 +59,8 @@ TEST(PostTable, ReadsEveryColumnWithQuotesAndDefaults) {
   const Post& p2 = t.posts[1];
   EXPECT_DOUBLE_EQ(p2.weekly_hours, 35) << "empty cell takes the default";
   EXPECT_EQ(p2.strategy, Strategy::multi_centre);
-  EXPECT_EQ(p2.sites, (std::vector<geo::CommuneId>{0, 1}));
+  EXPECT_EQ(p2.sites, (std::vector<PinnedSite>{{0, 21.5}, {1, std::nullopt}}))
+      << "hours after ':' are the planner's split";
   EXPECT_EQ(p2.group_key, "epci");
   EXPECT_EQ(p2.group, 0u) << "group defaults to the home commune's EPCI (E1)";
   EXPECT_EQ(p2.site_count, 4u);
@@ -162,7 +163,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCell{"P,commune,C0,,,,,,,,-0.1,", "line 3, column renewal_probability", "[0, 1]"},
         BadCell{"P,other,C0,,,,,,,,,", "line 3, column funding", "required for host type other"},
         BadCell{"P,commune,C0,,,,,semi,,,,", "line 3, column funding", "public, private"},
-        BadCell{"P,commune,C0,,,,,,,,,C1;;C2", "line 3, column sites", "empty commune code"},
+        BadCell{"P,commune,C0,,,,,,,,,C1;;C2", "line 3, column sites", "an empty item"},
+        BadCell{"P,commune,C0,,,,,,,,,C1:abc", "line 3, column sites", "number > 0"},
+        BadCell{"P,commune,C0,,,,,,,,,C1:0", "line 3, column sites", "number > 0"},
+        BadCell{"P,commune,C0,20,,,,,,,,C1:30", "line 3, sites", "exceed the post's weekly"},
         BadCell{"P,commune,C0,,,,,,,,,C1;C7", "line 3, column sites", "\"C7\" is not"},
         BadCell{"P,commune,C3,,roaming,epci,,,,,,", "line 3, column group",
                 "belongs to no \"epci\""},
@@ -175,6 +179,25 @@ INSTANTIATE_TEST_SUITE_P(
         BadCell{"P,commune,C0,,,,,,,", "line 3", "10 fields, the header has 12"},
         BadCell{"P,commune,\"C0\"x,,,,,,,,,", "line 3", "after the closing quote"},
         BadCell{"P,commune,\"C0,,,,,,,,,", "line 3", "never closed"}));
+
+TEST(PostTable, ReadsATeamPostsBasinRoundAndStops) {
+  const PostTable t = read(
+      "id,host_type,home_commune,strategy,group_key,communes,round,max_stops,sites\n"
+      "R,epci,C0,roaming,epci,C0;C1,fortnightly,5,C1:7\n"
+      "F,epci,C1,centrality,epci,,,,\n");
+  const Post& r = t.posts[0];
+  EXPECT_EQ(r.communes, (std::vector<geo::CommuneId>{0, 1}));
+  EXPECT_EQ(r.round, RoundKind::fortnightly);
+  EXPECT_EQ(r.max_stops, 5u);
+  EXPECT_EQ(r.sites, (std::vector<PinnedSite>{{1, 7.0}}));
+  EXPECT_TRUE(in_team(r));
+  EXPECT_TRUE(in_team(t.posts[1])) << "a centrality post given a group joins the team";
+  const InputError e = error_of(
+      "id,host_type,home_commune,strategy,group_key,round\n"
+      "R,epci,C0,roaming,epci,daily\n");
+  EXPECT_EQ(e.where(), "line 2, column round");
+  EXPECT_NE(e.problem().find("weekly, fortnightly, monthly, campaigns"), std::string::npos);
+}
 
 TEST(PostTable, RejectsHeaderProblems) {
   EXPECT_NE(error_of("id,host_type\nP,commune\n").problem().find("\"home_commune\" is missing"),
@@ -211,8 +234,20 @@ TEST(Post, ValidateChecksWhatTheSchemeLoaderFills) {
   p.group_key = "epci";
   p.group = 0;
   EXPECT_NO_THROW(validate(p, t, "s", "w"));
-  p.sites = {1};
-  EXPECT_THROW(validate(p, t, "s", "w"), InputError) << "roaming posts have no fixed site";
+  p.sites = {{1, 20.0}};
+  EXPECT_NO_THROW(validate(p, t, "s", "w")) << "a roaming post may name a stop and its hours";
+  p.sites = {{1, 20.0}, {2, 20.0}};
+  EXPECT_THROW(validate(p, t, "s", "w"), InputError) << "40 pinned hours in a 35-hour post";
+  p.sites = {{1, 10.0}, {1, std::nullopt}};
+  EXPECT_THROW(validate(p, t, "s", "w"), InputError) << "a site named twice";
+  p.sites = {{1, -1.0}};
+  EXPECT_THROW(validate(p, t, "s", "w"), InputError) << "hours must be > 0";
+  p.sites.clear();
+  p.strategy = Strategy::centrality;
+  p.group_key.clear();
+  p.group = geo::kNoGroup;
+  p.communes = {1, 2};
+  EXPECT_THROW(validate(p, t, "s", "w"), InputError) << "a basin belongs to a team";
   const std::vector<Post> twice{Post{.id = "A"}, Post{.id = "A"}};
   EXPECT_THROW(validate(twice, t, "s"), InputError);
 }

@@ -14,12 +14,14 @@
 
 namespace covsim::sim::test {
 
-// Communes with the given populations, dense minutes and EPCI codes; every commune is a
-// candidate site; coverage thresholds 15 and 30 min. Tests add posts, then build().
+// Communes with the given populations, dense minutes and EPCI codes, neighbours in a line
+// (C0–C1, C1–C2...); every commune is a candidate site; coverage thresholds 15 and 30 min.
+// Tests add posts, then build().
 struct Scenario {
   geo::Territory territory;
   std::vector<std::vector<float>> minutes;
   geo::TravelTable table;
+  geo::Adjacency adjacency;
   MinutesAmong among = [this](std::span<const geo::CommuneId> communes) {
     std::vector<float> out;
     for (geo::CommuneId a : communes)
@@ -37,6 +39,9 @@ struct Scenario {
       : territory(tiny_territory(population)),
         minutes(std::move(m)),
         table(table_from_matrix(minutes, iota_ids(population.size()), cutoff)) {
+    std::vector<std::pair<geo::CommuneId, geo::CommuneId>> line;
+    for (geo::CommuneId c = 0; c + 1 < population.size(); ++c) line.emplace_back(c, c + 1);
+    adjacency = adjacency_from_pairs(population.size(), line);
     add_grouping(territory, "epci", epci);
   }
   Scenario(const Scenario&) = delete;
@@ -54,11 +59,11 @@ struct Scenario {
     posts.posts.push_back(p);
     return posts.posts.back();
   }
+  DeploymentInputs inputs() const { return {territory, table, adjacency, among}; }
   void build(ReallocationOptions options = {}) {
-    base = deploy(territory, posts, table, among, deploy_options);
+    base = deploy(inputs(), posts, deploy_options);
     model.emplace(territory, table, CoverageOptions{.thresholds_minutes = {15, 30}});
-    realloc.emplace(territory, posts, table, base, *model, deploy_options, among,
-                    std::move(options));
+    realloc.emplace(inputs(), posts, base, *model, deploy_options, std::move(options));
   }
 };
 

@@ -26,111 +26,151 @@ struct Fixture {
   TravelMinutes view() const { return {communes, minutes}; }
 };
 
-std::vector<std::uint32_t> members(const RoamingPlan& p, std::uint32_t advisor) {
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t i = 0; i < p.advisor_of.size(); ++i)
-    if (p.advisor_of[i] == advisor) out.push_back(i);
-  return out;
+// Communes on a line, 10 minutes apart; the advisor lives at commune 0.
+Fixture line(std::size_t n) { return Fixture(test::line_minutes(n, 10)); }
+
+RoundOptions weekly() {
+  RoundOptions o;
+  o.session_hours = 3.5;
+  return o;
 }
 
-TEST(Roaming, TwoAdvisorsSplitALineAndDriveTheirCircuits) {
-  // Six communes 10 min apart, 100 inhabitants each; advisors based at both ends.
-  const Fixture f(test::line_minutes(6, 10));
-  const std::vector<double> pop(6, 100);
-  const std::vector<RoamingAdvisor> advisors{{7, 0, 35}, {8, 5, 35}};
-  const RoamingPlan p = plan_roaming(pop, f.view(), advisors, {});
-  EXPECT_EQ(members(p, 0), (std::vector<std::uint32_t>{0, 1, 2}));
-  EXPECT_EQ(members(p, 1), (std::vector<std::uint32_t>{3, 4, 5}));
-  EXPECT_EQ(p.medoid, (std::vector<std::uint32_t>{1, 4})) << "centres move to the middle";
-  EXPECT_EQ(p.catchment_population, (std::vector<double>{300, 300}));
-  // Circuits start at home: 0 → 1 → 2 → back, 10 + 10 + 20 = 40 min.
-  EXPECT_EQ(std::vector<std::uint32_t>(p.circuit.begin(), p.circuit.begin() + 3),
-            (std::vector<std::uint32_t>{0, 1, 2}));
-  EXPECT_EQ(std::vector<std::uint32_t>(p.circuit.begin() + 3, p.circuit.end()),
-            (std::vector<std::uint32_t>{5, 4, 3}));
-  EXPECT_FLOAT_EQ(p.cycle_minutes[0], 40);
-  // 35 h/week = 151.667 h/month; a round is 40 min of driving + 3 × 3.5 h of visits.
-  const double month = 35 * 52.0 / 12.0;
-  const double rounds = month / (40.0 / 60.0 + 3 * 3.5);
-  EXPECT_NEAR(p.rounds_per_month[0], rounds, 1e-9);
-  EXPECT_NEAR(p.rounds_per_month[0], 13.5821, 1e-4);
-  EXPECT_NEAR(p.visits_per_month[2], rounds, 1e-9);
-  // Equal populations: the hours left after driving, split in three.
-  EXPECT_NEAR(p.presence_hours_per_month[1], (month - rounds * 40.0 / 60.0) / 3, 1e-9);
-  EXPECT_NEAR(p.presence_hours_per_month[1], 47.5373, 1e-4);
-  EXPECT_TRUE(p.unreachable.empty());
+TEST(Round, TwoStopsShareTheWeekAndItsDriving) {
+  // 17.5 h a week, stops 10 and 20 minutes out, equal demand. One session each, driven in one
+  // day (0 -> 1 -> 2 -> 0: 40 min) = 7.67 h; a second session at stop 1 makes it a full day
+  // there (20 min) and a lone half-day at stop 2 (40 min): 11.5 h; a second at stop 2: two
+  // full days, 60 min, 15 h; a third anywhere would need 17.5 h + driving.
+  const Fixture f = line(3);
+  const std::vector<std::uint32_t> stops{1, 2};
+  const RoundPlan r =
+      plan_round(f.view(), 0, stops, std::vector<double>{100, 100}, {}, 17.5, weekly());
+  EXPECT_EQ(r.stops, (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(r.sessions, (std::vector<double>{2, 2}));
+  EXPECT_EQ(r.days, (std::vector<double>{1, 1}));
+  EXPECT_EQ(r.presence_hours, (std::vector<double>{7, 7}));
+  EXPECT_DOUBLE_EQ(r.driving_minutes, 60);
+  EXPECT_DOUBLE_EQ(r.period_weeks, 1);
+  EXPECT_TRUE(r.dropped.empty());
 }
 
-TEST(Roaming, CatchmentsBalancePopulationAndPresenceFollowsIt) {
-  // A town of 500 at one end of a line of 100-inhabitant villages: the town's advisor keeps
-  // the town, the other takes the five villages (500 each).
-  const Fixture f(test::line_minutes(6, 10));
-  const std::vector<double> pop{500, 100, 100, 100, 100, 100};
-  const std::vector<RoamingAdvisor> advisors{{0, 0, 35}, {1, 5, 17.5}};
-  const RoamingPlan p = plan_roaming(pop, f.view(), advisors, {});
-  EXPECT_EQ(members(p, 0), std::vector<std::uint32_t>{0});
-  EXPECT_EQ(members(p, 1), (std::vector<std::uint32_t>{1, 2, 3, 4, 5}));
-  EXPECT_EQ(p.catchment_population, (std::vector<double>{500, 500}));
-  EXPECT_FLOAT_EQ(p.cycle_minutes[0], 0) << "one commune: no driving";
-  // Advisor 1 starts at home (5) and drives 5 → 4 → 3 → 2 → 1 → 5: 40 + 40 = 80 min.
-  EXPECT_FLOAT_EQ(p.cycle_minutes[1], 80);
-  const double month = 17.5 * 52 / 12;
-  const double rounds = month / (80.0 / 60 + 5 * 3.5);
-  EXPECT_NEAR(p.visits_per_month[3], rounds, 1e-9);
-  EXPECT_NEAR(p.presence_hours_per_month[3], (month - rounds * 80.0 / 60) / 5, 1e-9);
+TEST(Round, SessionsFollowDemandAndTheRoundFitsItsHours) {
+  const Fixture f = line(5);
+  const std::vector<std::uint32_t> stops{3, 1, 2, 4};
+  const std::vector<double> demand{100, 900, 300, 100};
+  for (const RoundKind kind : {RoundKind::weekly, RoundKind::fortnightly, RoundKind::monthly}) {
+    RoundOptions o = weekly();
+    o.round = kind;
+    const RoundPlan r = plan_round(f.view(), 0, stops, demand, {}, 35, o);
+    ASSERT_EQ(r.stops.size(), 4u) << name(kind);
+    EXPECT_EQ(r.stops, (std::vector<std::uint32_t>{1, 2, 3, 4})) << "the tour from home";
+    double presence = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      EXPECT_GE(r.sessions[k], 1) << "every stop is held";
+      EXPECT_DOUBLE_EQ(r.presence_hours[k], r.sessions[k] * 3.5);
+      EXPECT_DOUBLE_EQ(r.days[k], std::ceil(r.sessions[k] / 2));
+      presence += r.presence_hours[k];
+    }
+    const double hours = 35 * round_weeks(kind, o.weeks_per_month);
+    EXPECT_LE(presence + r.driving_minutes / 60, hours + 1e-9) << name(kind);
+    EXPECT_GT(presence + r.driving_minutes / 60 + 3.5 + 2, hours)
+        << "no further session (and its drive) would have fitted";
+    EXPECT_GT(r.sessions[0], r.sessions[2]) << "900 inhabitants get more than 300";
+    EXPECT_GE(r.sessions[1], r.sessions[3]);
+  }
 }
 
-TEST(Roaming, PresenceIsWeightedByPopulation) {
-  const Fixture f(test::line_minutes(3, 15));
-  const std::vector<double> pop{100, 300, 600};
-  const std::vector<RoamingAdvisor> one{{0, 1, 35}};
-  const RoamingPlan p = plan_roaming(pop, f.view(), one, {.session_hours = 3});
-  // Round: 1 → 0 → 2 → 1 or 1 → 2 → 0 → 1 = 15 + 30 + 15 = 60 min; 3 visits of 3 h.
-  EXPECT_FLOAT_EQ(p.cycle_minutes[0], 60);
-  const double month = 35 * 52.0 / 12;
-  const double rounds = month / (1 + 9);
-  const double presence = month - rounds * 1;
-  EXPECT_NEAR(p.presence_hours_per_month[0], presence * 0.1, 1e-9);
-  EXPECT_NEAR(p.presence_hours_per_month[1], presence * 0.3, 1e-9);
-  EXPECT_NEAR(p.presence_hours_per_month[2], presence * 0.6, 1e-9);
-  EXPECT_NEAR(p.presence_hours_per_month[0] + p.presence_hours_per_month[1] +
-                  p.presence_hours_per_month[2] + rounds * 1.0,
-              month, 1e-9)
-      << "presence plus driving is the month";
+TEST(Round, AFortnightHoldsTwiceTheHoursOfAWeek) {
+  const Fixture f = line(4);
+  const std::vector<std::uint32_t> stops{1, 2, 3};
+  const std::vector<double> demand{300, 300, 300};
+  RoundOptions o = weekly();
+  const RoundPlan w = plan_round(f.view(), 0, stops, demand, {}, 35, o);
+  o.round = RoundKind::fortnightly;
+  const RoundPlan two = plan_round(f.view(), 0, stops, demand, {}, 35, o);
+  EXPECT_DOUBLE_EQ(two.period_weeks, 2);
+  double a = 0, b = 0;
+  for (std::size_t k = 0; k < 3; ++k) a += w.presence_hours[k], b += two.presence_hours[k];
+  EXPECT_GT(b, 1.8 * a);
+  EXPECT_LE(b, 2 * a + 2 * 3.5);
 }
 
-TEST(Roaming, AnIslandWithoutFerryIsReportedNotDropped) {
-  auto m = test::line_minutes(4, 10);
-  for (int i = 0; i < 3; ++i) m[i][3] = m[3][i] = test::kNone;
-  const Fixture f(m);
-  const std::vector<double> pop{100, 100, 100, 50};
-  const std::vector<RoamingAdvisor> one{{0, 0, 35}};
-  const RoamingPlan p = plan_roaming(pop, f.view(), one, {});
-  EXPECT_EQ(p.unreachable, std::vector<std::uint32_t>{3});
-  EXPECT_EQ(p.advisor_of[3], kNoAdvisor);
-  EXPECT_EQ(p.visits_per_month[3], 0);
-  EXPECT_EQ(members(p, 0), (std::vector<std::uint32_t>{0, 1, 2}));
+TEST(Round, TooManyStopsForTheHoursDropTheLeastDemand) {
+  // 10 hours a week cannot hold five half-days: the stops serving fewest go first, until
+  // two half-days and their drive (0 -> 2 -> 4 -> 0, 80 min) fit.
+  const Fixture f = line(6);
+  const std::vector<std::uint32_t> stops{1, 2, 3, 4, 5};
+  const RoundPlan r =
+      plan_round(f.view(), 0, stops, std::vector<double>{50, 400, 10, 300, 20}, {}, 10, weekly());
+  EXPECT_EQ(r.stops, (std::vector<std::uint32_t>{2, 4}));
+  EXPECT_EQ(r.dropped, (std::vector<std::uint32_t>{3, 5, 1}));
 }
 
-TEST(Roaming, MoreAdvisorsThanCommunesLeavesSomeWithoutCatchment) {
-  const Fixture f(test::line_minutes(2, 10));
-  const std::vector<double> pop{10, 10};
-  const std::vector<RoamingAdvisor> three{{0, 0, 35}, {1, 1, 35}, {2, 0, 35}};
-  const RoamingPlan p = plan_roaming(pop, f.view(), three, {});
-  EXPECT_EQ(p.medoid[2], kNoAdvisor);
-  EXPECT_EQ(p.circuit_first[3] - p.circuit_first[2], 0u);
-  EXPECT_EQ(p.rounds_per_month[2], 0);
+TEST(Round, AStopBeyondADaysDriveIsDroppedUnlessPinned) {
+  // 70 minutes out: 140 minutes there and back, over the 120-minute day.
+  const Fixture f = line(8);
+  const std::vector<std::uint32_t> stops{1, 7};
+  const RoundPlan r =
+      plan_round(f.view(), 0, stops, std::vector<double>{100, 100}, {}, 35, weekly());
+  EXPECT_EQ(r.stops, std::vector<std::uint32_t>{1});
+  EXPECT_EQ(r.dropped, std::vector<std::uint32_t>{7});
+  const RoundPlan pinned = plan_round(f.view(), 0, stops, std::vector<double>{100, 100},
+                                      std::vector<double>{0, 7}, 35, weekly());
+  EXPECT_EQ(pinned.stops.size(), 2u) << "the planner's stop stands";
 }
 
-TEST(Roaming, HomeOutsideTheTerritorySeedsByFarthestPoints) {
-  // A department-hosted advisor pair whose home commune (99) is not in the EPCI.
-  const Fixture f(test::line_minutes(8, 10));
-  const std::vector<double> pop(8, 100);
-  const std::vector<RoamingAdvisor> two{{0, 99, 35}, {1, 99, 35}};
-  const RoamingPlan p = balanced_catchments(pop, f.view(), two, {});
-  EXPECT_EQ(p.catchment_population, (std::vector<double>{400, 400}));
-  const auto a = members(p, p.advisor_of[0]);
-  EXPECT_EQ(a, (std::vector<std::uint32_t>{0, 1, 2, 3})) << "contiguous halves";
+TEST(Round, PinnedHoursAreKeptExactly) {
+  // "Three days in V, the rest rotating": 21 hours at stop 2 every week, whatever its demand.
+  const Fixture f = line(4);
+  const std::vector<std::uint32_t> stops{2, 1, 3};
+  for (const RoundKind kind : {RoundKind::weekly, RoundKind::fortnightly}) {
+    RoundOptions o = weekly();
+    o.round = kind;
+    const RoundPlan r = plan_round(f.view(), 0, stops, std::vector<double>{10, 500, 500},
+                                   std::vector<double>{21, 0, 0}, 35, o);
+    const auto at = std::find(r.stops.begin(), r.stops.end(), 2u) - r.stops.begin();
+    EXPECT_DOUBLE_EQ(r.presence_hours[at], 21 * r.period_weeks) << name(kind);
+    EXPECT_DOUBLE_EQ(r.days[at], 3 * r.period_weeks) << "three full days a week";
+  }
+}
+
+TEST(Round, CampaignsLastWhatTheirDemandNeeds) {
+  // Demand 500 and 2,000 at 8 sessions per 1,000: 4 and 16 sessions. Two sessions a day fit
+  // (6 h + a 20- or 40-minute drive in 7 h), five days a week: 10 sessions a week.
+  const Fixture f = line(3);
+  RoundOptions o;
+  o.round = RoundKind::campaigns;
+  const std::vector<std::uint32_t> stops{2, 1};
+  const RoundPlan r = plan_round(f.view(), 0, stops, std::vector<double>{2000, 500}, {}, 35, o);
+  EXPECT_EQ(r.stops, (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(r.sessions, (std::vector<double>{4, 16}));
+  EXPECT_EQ(r.days, (std::vector<double>{2, 8}));
+  EXPECT_NEAR(r.weeks[0], 0.4, 1e-12);
+  EXPECT_NEAR(r.weeks[1], 1.6, 1e-12);
+  EXPECT_NEAR(r.period_weeks, 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(r.driving_minutes, 2 * 20 + 8 * 40);
+  EXPECT_EQ(r.within_year, (std::vector<std::uint8_t>{1, 1}));
+
+  o.campaign_weeks = 6;  // a fixed length: 60 sessions each, a 12-week cycle
+  o.working_weeks_per_year = 10;
+  const RoundPlan fixed = plan_round(f.view(), 0, stops, std::vector<double>{2000, 500}, {}, 35, o);
+  EXPECT_EQ(fixed.sessions, (std::vector<double>{60, 60}));
+  EXPECT_NEAR(fixed.period_weeks, 12, 1e-12);
+  EXPECT_EQ(fixed.within_year, (std::vector<std::uint8_t>{1, 1})) << "the second starts in week 6";
+  o.working_weeks_per_year = 5;
+  const RoundPlan short_year =
+      plan_round(f.view(), 0, stops, std::vector<double>{2000, 500}, {}, 35, o);
+  EXPECT_EQ(short_year.within_year, (std::vector<std::uint8_t>{1, 0}));
+}
+
+TEST(Round, BadArgumentsAreRefused) {
+  const Fixture f = line(3);
+  const std::vector<std::uint32_t> stops{1};
+  EXPECT_THROW(plan_round(f.view(), 0, stops, std::vector<double>{}, {}, 35, weekly()),
+               std::invalid_argument);
+  EXPECT_THROW(plan_round(f.view(), 9, stops, std::vector<double>{1}, {}, 35, weekly()),
+               std::invalid_argument);
+  EXPECT_THROW(plan_round(f.view(), 0, stops, std::vector<double>{1}, {}, 0, weekly()),
+               std::invalid_argument);
 }
 
 float brute_force_best(const TravelMinutes& t, std::vector<std::uint32_t> stops) {

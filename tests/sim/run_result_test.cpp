@@ -14,7 +14,8 @@ namespace covsim::sim {
 namespace {
 
 // Three communes; C2 is 50 min away, beyond the 40 min table. One post at C0 (12.5 h), a
-// roaming post visiting C2.
+// roaming post holding a stop at C2 half a day a month: too rare for reach (min 1 day a
+// month), not for access or presence.
 struct SmallRun {
   geo::Territory territory = [] {
     geo::Territory t = test::tiny_territory({400, 100, 50});
@@ -23,7 +24,7 @@ struct SmallRun {
     return t;
   }();
   geo::TravelTable table =
-      test::table_from_matrix({{0, 20, 50}, {20, 0, 50}, {50, 50, 0}}, {0}, 40);
+      test::table_from_matrix({{0, 20, 50}, {20, 0, 50}, {50, 50, 0}}, {0, 2}, 40);
   PostTable posts = [] {
     PostTable p;
     p.posts.push_back(Post{.id = "P1", .home = 0, .weekly_hours = 12.5});
@@ -36,11 +37,16 @@ struct SmallRun {
     d.site_post = {0};
     d.site_weekly_hours = {12.5};
     d.circuit_post = {1};
+    d.circuit_round = {RoundKind::monthly};
+    d.circuit_period_weeks = {52.0 / 12};
     d.circuit_cycle_minutes = {0};
-    d.circuit_rounds_per_month = {4};
+    d.circuit_rounds_per_month = {1};
+    d.circuit_year_communes_share = {NAN};
+    d.circuit_year_population_share = {NAN};
     d.circuit_first = {0, 1};
     d.stop_commune = {2};
-    d.stop_visits_per_month = {4};
+    d.stop_sessions = {1};
+    d.stop_visits_per_month = {0.5};
     d.stop_presence_hours_per_month = {13};
     d.notes = {"a note"};
     return d;
@@ -66,10 +72,10 @@ std::vector<std::string> names(const Table& t) {
 TEST(RunResult, CommuneColumnsAreNamedTypedAndComplete) {
   const RunResult r = SmallRun().result();
   EXPECT_EQ(names(r.communes),
-            (std::vector<std::string>{"code", "name", "department", "population",
-                                      "priority_population", "nearest_minutes", "nearest_site",
-                                      "reached_15_min", "reached_30_min", "access",
-                                      "visits_per_month", "presence_hours_per_month", "gap"}));
+            (std::vector<std::string>{
+                "code", "name", "department", "population", "priority_population", "basin_post",
+                "nearest_minutes", "nearest_site", "reached_15_min", "reached_30_min", "access",
+                "visits_per_month", "presence_hours_per_month", "has_permanence", "gap"}));
   EXPECT_EQ(r.communes.rows(), 3u);
   for (const Column& c : r.communes.columns) {
     EXPECT_EQ(c.size(), 3u) << c.name;
@@ -77,14 +83,20 @@ TEST(RunResult, CommuneColumnsAreNamedTypedAndComplete) {
   }
   EXPECT_EQ(r.communes.find("nearest_minutes")->unit, "min");
   EXPECT_EQ(r.communes.find("gap")->type, ColumnType::flag);
-  EXPECT_EQ(r.communes.find("reached_15_min")->numbers, (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(r.communes.find("reached_15_min")->numbers, (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(r.communes.find("has_permanence")->numbers, (std::vector<double>{1, 0, 1}));
   EXPECT_EQ(r.communes.find("missing"), nullptr);
   EXPECT_EQ(names(r.groups)[0], "grouping");
   EXPECT_EQ(r.groups.rows(), 2u) << "all + D1";
-  EXPECT_EQ(r.groups.find("reached_30_min")->numbers, (std::vector<double>{550, 500}));
+  EXPECT_EQ(r.groups.find("reached_30_min")->numbers, (std::vector<double>{500, 500}));
+  EXPECT_EQ(r.groups.find("communes_with_permanence")->numbers, (std::vector<double>{2, 1}));
   EXPECT_EQ(r.sites.find("post")->texts, std::vector<std::string>{"P1"});
   EXPECT_EQ(r.stops.find("commune")->texts, std::vector<std::string>{"C2"});
-  EXPECT_EQ(r.notes, std::vector<std::string>{"a note"});
+  ASSERT_EQ(r.notes.size(), 2u);
+  EXPECT_EQ(r.notes[0], "a note");
+  EXPECT_EQ(r.notes[1],
+            "post R1: 1 stop(s) held at most 0.50 days a month, below min_visits_per_month (1): "
+            "they add to access, not to reach (C2)");
 }
 
 TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
@@ -100,21 +112,27 @@ TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
     if (!line->empty() && line->back() == '\r') line->pop_back();
   }
   EXPECT_EQ(header,
-            "code,name,department,population,priority_population,nearest_minutes,nearest_site,"
-            "reached_15_min,reached_30_min,access,visits_per_month,presence_hours_per_month,gap");
+            "code,name,department,population,priority_population,basin_post,nearest_minutes,"
+            "nearest_site,reached_15_min,reached_30_min,access,visits_per_month,"
+            "presence_hours_per_month,has_permanence,gap");
   // C0: R = 12.5 / (400 + 100 w(20)); the exact figure is checked in coverage_test, here only
   // that it is written in its shortest exact form.
   const double a0 = r.communes.find("access")->numbers[0];
   const double w20 = (std::exp(-2.0 / 9) - std::exp(-0.5)) / (1 - std::exp(-0.5));
   EXPECT_NEAR(a0, 1e4 * 12.5 / (400 + 100 * w20), 1e-6 * a0);
-  char access[32];
-  auto [end, ec] = std::to_chars(access, access + sizeof access, a0);
-  EXPECT_EQ(c0, "C0,Commune 0,D1,400,0,0,C0,true,true," + std::string(access, end) + ",0,0,false");
-  EXPECT_TRUE(c1.starts_with("C1,\"Saint-Jean, \"\"le Haut\"\"\",D1,100,0,20,C0,false,true,"))
+  auto shortest = [](double v) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, end);
+  };
+  EXPECT_EQ(c0, "C0,Commune 0,D1,400,0,,0,C0,true,true," + shortest(a0) + ",0," +
+                    shortest(12.5 * 52.0 / 12) + ",true,false");
+  EXPECT_TRUE(c1.starts_with("C1,\"Saint-Jean, \"\"le Haut\"\"\",D1,100,0,,20,C0,false,true,"))
       << c1;
-  // C2 is beyond the cut-off: no minutes, no nearest site, no department; reached by roaming.
-  EXPECT_TRUE(c2.starts_with("C2,Commune 2,,50,0,,,true,true,")) << c2;
-  EXPECT_TRUE(c2.ends_with(",4,13,false")) << c2;
+  // C2 is beyond the cut-off of C0 and its own stop is too rare for reach: no minutes, no
+  // nearest site, no department, in a gap; but its stop gives it access (3 h a week for 50
+  // inhabitants) and a permanence.
+  EXPECT_EQ(c2, "C2,Commune 2,,50,0,,,,false,false,600,0.5,13,true,true");
 }
 
 TEST(RunResult, JsonIsColumnOrientedWithNullForNoValue) {
@@ -124,7 +142,7 @@ TEST(RunResult, JsonIsColumnOrientedWithNullForNoValue) {
   EXPECT_EQ(j["catchment_minutes"], 30.0);
   const nlohmann::json& communes = j["tables"]["communes"];
   EXPECT_EQ(communes["rows"], 3);
-  const nlohmann::json& nearest = communes["columns"][5];
+  const nlohmann::json& nearest = communes["columns"][6];
   EXPECT_EQ(nearest["name"], "nearest_minutes");
   EXPECT_EQ(nearest["type"], "real");
   EXPECT_EQ(nearest["unit"], "min");
@@ -133,11 +151,12 @@ TEST(RunResult, JsonIsColumnOrientedWithNullForNoValue) {
   EXPECT_EQ(groups[3]["name"], "communes");
   EXPECT_EQ(groups[3]["values"], nlohmann::json::parse("[3, 2]"));
   EXPECT_TRUE(groups[3]["values"][0].is_number_integer());
-  EXPECT_EQ(j["tables"]["stops"]["columns"][1]["values"], nlohmann::json::parse("[1]"));
+  EXPECT_EQ(j["tables"]["stops"]["columns"][2]["name"], "order");
+  EXPECT_EQ(j["tables"]["stops"]["columns"][2]["values"], nlohmann::json::parse("[1]"));
   EXPECT_EQ(j["notes"][0], "a note");
-  const nlohmann::json& gap = communes["columns"][12];
+  const nlohmann::json& gap = communes["columns"][14];
   EXPECT_EQ(gap["name"], "gap");
-  EXPECT_EQ(gap["values"], nlohmann::json::parse("[false, false, false]"));
+  EXPECT_EQ(gap["values"], nlohmann::json::parse("[false, false, true]"));
 }
 
 TEST(RunResult, FieldColumnsAreWhatGeoWritersTake) {
@@ -145,11 +164,11 @@ TEST(RunResult, FieldColumnsAreWhatGeoWritersTake) {
   const std::vector<geo::FieldColumn> f = field_columns(r.communes);
   ASSERT_EQ(f.size(), r.communes.columns.size());
   EXPECT_EQ(f[0].kind(), geo::FieldKind::text);
-  EXPECT_EQ(f[5].name, "nearest_minutes");
-  EXPECT_EQ(f[5].unit, "min");
-  EXPECT_TRUE(std::isnan(std::get<std::vector<double>>(f[5].values)[2])) << "+inf: no value";
-  EXPECT_EQ(f[7].kind(), geo::FieldKind::boolean);
-  EXPECT_EQ(std::get<std::vector<bool>>(f[8].values), (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(f[6].name, "nearest_minutes");
+  EXPECT_EQ(f[6].unit, "min");
+  EXPECT_TRUE(std::isnan(std::get<std::vector<double>>(f[6].values)[2])) << "+inf: no value";
+  EXPECT_EQ(f[8].kind(), geo::FieldKind::boolean);
+  EXPECT_EQ(std::get<std::vector<bool>>(f[9].values), (std::vector<bool>{true, true, false}));
   const std::vector<geo::FieldColumn> g = field_columns(r.groups);
   EXPECT_EQ(g[3].kind(), geo::FieldKind::integer);
   EXPECT_EQ(std::get<std::vector<std::int64_t>>(g[3].values), (std::vector<std::int64_t>{3, 2}));

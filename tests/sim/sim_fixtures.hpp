@@ -2,11 +2,13 @@
 // travel table cut from a dense matrix of minutes (inf = no route).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "geo/adjacency.hpp"
 #include "geo/territory.hpp"
 #include "geo/travel_table.hpp"
 
@@ -62,6 +64,60 @@ inline std::vector<std::vector<float>> line_minutes(std::size_t n, float step) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) m[i][j] = step * static_cast<float>(i > j ? i - j : j - i);
   return m;
+}
+
+// Polygon adjacency from neighbour pairs (either direction), components found by search.
+inline geo::Adjacency adjacency_from_pairs(
+    std::size_t n, const std::vector<std::pair<geo::CommuneId, geo::CommuneId>>& pairs) {
+  std::vector<std::vector<geo::CommuneId>> lists(n);
+  for (auto [a, b] : pairs) {
+    lists[a].push_back(b);
+    lists[b].push_back(a);
+  }
+  geo::Adjacency adj;
+  adj.first.push_back(0);
+  for (auto& l : lists) {
+    std::sort(l.begin(), l.end());
+    l.erase(std::unique(l.begin(), l.end()), l.end());
+    adj.neighbour.insert(adj.neighbour.end(), l.begin(), l.end());
+    adj.first.push_back(static_cast<std::uint32_t>(adj.neighbour.size()));
+  }
+  constexpr std::uint32_t kUnset = std::numeric_limits<std::uint32_t>::max();
+  adj.component.assign(n, kUnset);
+  for (geo::CommuneId start = 0; start < n; ++start) {
+    if (adj.component[start] != kUnset) continue;
+    const auto k = static_cast<std::uint32_t>(adj.component_size.size());
+    adj.component_size.push_back(0);
+    std::vector<geo::CommuneId> stack{start};
+    adj.component[start] = k;
+    while (!stack.empty()) {
+      const geo::CommuneId c = stack.back();
+      stack.pop_back();
+      ++adj.component_size[k];
+      for (geo::CommuneId v : lists[c])
+        if (adj.component[v] == kUnset) adj.component[v] = k, stack.push_back(v);
+    }
+  }
+  return adj;
+}
+
+// A w × h grid: commune y * w + x, `step` minutes per grid step (Manhattan), 4-neighbour borders.
+inline std::vector<std::vector<float>> grid_minutes(std::size_t w, std::size_t h, float step) {
+  const std::size_t n = w * h;
+  std::vector<std::vector<float>> m(n, std::vector<float>(n));
+  for (std::size_t a = 0; a < n; ++a)
+    for (std::size_t b = 0; b < n; ++b)
+      m[a][b] = step * static_cast<float>((a % w > b % w ? a % w - b % w : b % w - a % w) +
+                                          (a / w > b / w ? a / w - b / w : b / w - a / w));
+  return m;
+}
+inline geo::Adjacency grid_adjacency(std::size_t w, std::size_t h) {
+  std::vector<std::pair<geo::CommuneId, geo::CommuneId>> pairs;
+  for (geo::CommuneId a = 0; a < w * h; ++a) {
+    if ((a + 1) % w != 0) pairs.emplace_back(a, a + 1);
+    if (a + w < w * h) pairs.emplace_back(a, static_cast<geo::CommuneId>(a + w));
+  }
+  return adjacency_from_pairs(w * h, pairs);
 }
 
 }  // namespace covsim::sim::test
