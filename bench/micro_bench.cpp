@@ -24,12 +24,12 @@ namespace {
 // 2,000 inhabitants so the draw has a few dozen posts to decide.
 struct World {
   geo::Territory territory = geo::generate_territory({.seed = 7, .communes = 900});
-  geo::TravelGraph graph =
-      geo::adjacency_travel_graph(territory, geo::build_adjacency(territory), {});
+  geo::Adjacency adjacency = geo::build_adjacency(territory);
+  geo::TravelGraph graph = geo::adjacency_travel_graph(territory, adjacency, {});
   geo::TravelTable table = geo::build_travel_table(graph, geo::all_communes(territory), 30.0f);
   sim::PostTable posts = synthesise_posts(territory, {.inhabitants_per_post = 2000});
   sim::Deployment deployment =
-      sim::deploy(territory, posts, table, sim::minutes_among_on(graph), {});
+      sim::deploy({territory, table, adjacency, sim::minutes_among_on(graph)}, posts, {});
   sim::RenewalPlan plan = sim::plan_renewal(territory, posts, synthetic_renewal_rules());
 };
 

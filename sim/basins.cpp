@@ -222,46 +222,84 @@ class Partition {
            std::abs(out_.population[b] / out_.target[b] - 1) > o_.balance_tolerance;
   }
 
+  // The change of Σ (P_b − T_b)² / T_b when commune u moves from its basin to `to`.
+  double move_delta(std::uint32_t u, std::uint32_t to) const {
+    const std::uint32_t from = out_.of[u];
+    const double p = pb_.population[u];
+    return imbalance(from, out_.population[from] - p) - imbalance(from, out_.population[from]) +
+           imbalance(to, out_.population[to] + p) - imbalance(to, out_.population[to]);
+  }
+  void move(std::uint32_t u, std::uint32_t to) {
+    out_.population[out_.of[u]] -= pb_.population[u];
+    take(u, to);
+  }
+
+  struct Move {
+    double cost;
+    std::uint32_t commune, to;
+  };
+  // Border moves of unlocked communes to a neighbouring basin, by the trips they lengthen.
+  void border_moves(std::vector<Move>& moves) const {
+    moves.clear();
+    for (std::uint32_t u = 0; u < n_; ++u) {
+      const std::uint32_t a = out_.of[u];
+      if (a == kNoBasin || locked_[u]) continue;
+      for (std::uint32_t v : adj_[u]) {
+        const std::uint32_t b = out_.of[v];
+        if (b == kNoBasin || b == a) continue;
+        if (std::any_of(moves.end() - std::min<std::ptrdiff_t>(moves.size(), 8), moves.end(),
+                        [&](const Move& m) { return m.commune == u && m.to == b; }))
+          continue;
+        moves.push_back({rt(out_.centre[b], u) - rt(out_.centre[a], u), u, b});
+      }
+    }
+    std::sort(moves.begin(), moves.end(), [](const Move& x, const Move& y) {
+      return x.cost < y.cost || (x.cost == y.cost && (x.commune < y.commune ||
+                                                      (x.commune == y.commune && x.to < y.to)));
+    });
+  }
+
+  // Single moves first; when none improves, chains of two (u: a -> b, then v: b -> c, c may be
+  // a: a swap), which pass a town's weight on through a basin that cannot take it alone.
   void balance() {
-    struct Move {
-      double cost;
-      std::uint32_t commune, to;
-    };
-    std::vector<Move> moves;
+    std::vector<Move> moves, second;
+    const auto improves = [](double delta) { return delta < -1e-9; };
     for (std::size_t step = 0; step < 4 * n_; ++step) {
       bool any_outside = false;
       for (std::uint32_t b = 0; b < k_; ++b) any_outside |= outside(b);
       if (!any_outside) return;
-      moves.clear();
-      for (std::uint32_t u = 0; u < n_; ++u) {
-        const std::uint32_t a = out_.of[u];
-        if (a == kNoBasin || locked_[u]) continue;
-        const double p = pb_.population[u];
-        for (std::uint32_t v : adj_[u]) {
-          const std::uint32_t b = out_.of[v];
-          if (b == kNoBasin || b == a || !(outside(a) || outside(b))) continue;
-          const double delta =
-              imbalance(a, out_.population[a] - p) - imbalance(a, out_.population[a]) +
-              imbalance(b, out_.population[b] + p) - imbalance(b, out_.population[b]);
-          if (!(delta < -1e-9 * std::max(1.0, p))) continue;
-          moves.push_back({rt(out_.centre[b], u) - rt(out_.centre[a], u), u, b});
-        }
-      }
-      std::sort(moves.begin(), moves.end(), [](const Move& x, const Move& y) {
-        return x.cost < y.cost || (x.cost == y.cost && (x.commune < y.commune ||
-                                                        (x.commune == y.commune && x.to < y.to)));
-      });
+      border_moves(moves);
       bool moved = false;
       for (const Move& m : moves) {
         const std::uint32_t from = out_.of[m.commune];
-        if (!connected_without(from, m.commune)) continue;
-        out_.population[from] -= pb_.population[m.commune];
-        take(m.commune, m.to);
-        ++out_.moves;
+        if (!(outside(from) || outside(m.to)) || !improves(move_delta(m.commune, m.to)) ||
+            !connected_without(from, m.commune))
+          continue;
+        move(m.commune, m.to);
         moved = true;
         break;
       }
+      for (std::size_t i = 0; i < moves.size() && !moved; ++i) {
+        const Move m = moves[i];
+        const std::uint32_t a = out_.of[m.commune];
+        const double first = move_delta(m.commune, m.to);
+        if (!connected_without(a, m.commune)) continue;
+        move(m.commune, m.to);
+        border_moves(second);
+        for (const Move& n : second) {
+          if (n.commune == m.commune || out_.of[n.commune] != m.to) continue;
+          const std::uint32_t c = n.to;
+          if (!(outside(a) || outside(c)) || !improves(first + move_delta(n.commune, c)) ||
+              !connected_without(m.to, n.commune))
+            continue;
+          move(n.commune, c);
+          moved = true;
+          break;
+        }
+        if (!moved) move(m.commune, a);  // undo
+      }
       if (!moved) return;
+      ++out_.moves;
     }
   }
 

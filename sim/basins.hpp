@@ -24,8 +24,9 @@
 //  5. Balance: while a basin lies outside ±tolerance of its target, a border commune moves to a
 //     neighbouring basin: among the moves that lower Σ_b (P_b − T_b)² / T_b and involve a basin
 //     outside the tolerance, the one that lengthens trips to the centres least, provided the
-//     giving basin stays connected. Indivisible communes can make the tolerance unreachable:
-//     worst_deviation then says by how much.
+//     giving basin stays connected. When no single move helps, a chain of two (a commune into
+//     a basin, one of that basin's out of it, possibly back: a swap) that lowers the sum.
+//     Indivisible communes can make the tolerance unreachable: worst_deviation says by how much.
 #pragma once
 
 #include <cstdint>
@@ -63,7 +64,7 @@ struct Basins {
   double worst_deviation = 0;            // max over basins with a target of |P_b / T_b − 1|
   // Communes no basin can reach (no finite route to or from any of them).
   std::vector<std::uint32_t> unreachable;
-  std::uint32_t moves = 0;  // balancing moves applied
+  std::uint32_t moves = 0;  // balancing steps applied (a move or a chain of two)
 };
 
 // Throws std::invalid_argument when the spans disagree in size, a weight is not > 0 or a

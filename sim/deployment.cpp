@@ -333,7 +333,9 @@ class Planner {
       d_.notes.push_back(team.label() + ": basins balanced within " +
                          fixed1(100 * basins.worst_deviation) + " % only (tolerance " +
                          fixed1(100 * o_.team.balance_tolerance) +
-                         " %): communes cannot be split (population/target: " + detail + ")");
+                         " %): no better split was found, communes being indivisible and "
+                         "basins contiguous around their homes (population/target: " +
+                         detail + ")");
     }
     for (std::uint32_t b = 0; b < split.size(); ++b)
       if (!basins.contiguous[b])

@@ -269,6 +269,13 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
             ? std::min(present, options_.absorb.movable_share * (q.weekly_hours - protected_[p]))
             : q.weekly_hours - std::min(protected_[p], q.weekly_hours);
     const double kept = q.weekly_hours - movable;
+    // The host's premises stay a place of the post when they were one.
+    const bool home_was_a_place = std::any_of(places.begin(), places.end(),
+                                              [&](const Place& x) { return x.commune == q.home; });
+    if (home_was_a_place && q.strategy != Strategy::centrality &&
+        std::none_of(q.sites.begin(), q.sites.end(),
+                     [&](const PinnedSite& x) { return x.commune == q.home; }))
+      q.sites.push_back({q.home, std::nullopt});
     if (kept > 1e-9 && present > 0) {
       q.sites.clear();
       for (const Place& x : places) q.sites.push_back({x.commune, x.weekly_hours * kept / present});

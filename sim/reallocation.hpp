@@ -11,7 +11,9 @@
 // Teams (sim/deployment.hpp) that lose a post and keep at least one are planned again by
 // sim::deploy with their posts left, every permanence of the active posts outside the team
 // being respected (an open facility, a commune already served):
-//  - replan: the posts left are deployed as at the start, on basins re-balanced among them.
+//  - replan: the posts left are deployed as at the start, on basins re-balanced among them;
+//    a post whose home commune held one of its sites or stops keeps it there (the host's
+//    premises), the others are chosen anew.
 //    Protected hours (a host that pays for its advisor refuses to give up its days) stay where
 //    they are: the post keeps that share at its present sites or stops (pinned hours), the
 //    rest is planned anew; a centrality post with part of its hours protected holds the

@@ -337,10 +337,10 @@ std::optional<std::string> sweep_without_randomness(const SweepResult& result,
   std::size_t random = 0;
   for (const Fate f : plan.fate) random += f == Fate::random;
   std::string why;
-  if (result.draws <= 1)
-    why = "one draw per cell";
-  else if (random == 0)
+  if (random == 0)
     why = "no post's renewal is random: the rules and the post table settle every post";
+  else if (result.draws <= 1)
+    why = "one draw per cell";
   else
     why = std::to_string(random) +
           " post(s) are random but no draw changes any figure (their loss is absorbed or "

@@ -134,4 +134,92 @@ TEST(Presets, AgglomerationFromFourAdvisorsToTwo) {
   EXPECT_GE(r.groups_replanned, 1u);
 }
 
+TEST(Presets, NeversAgglomerationFromFourToTwoLosesPermanencesNotReach) {
+  COVSIM_REQUIRE_SHARED_DATA("communes-2018/58-nievre.geojson");
+  expect_valid(preset("nevers-four-to-two"));
+  Loaded l = load(preset("nevers-four-to-two"));
+  const geo::Territory& t = l.prepared.territory;
+  std::ostringstream log;
+  app::prepare_travel(l.scenario, l.prepared, null_progress(), log);
+  const app::Baseline b = app::run_baseline(l.scenario, l.prepared, null_progress());
+  const geo::Grouping& epci = *t.grouping("epci");
+  std::vector<geo::CommuneId> agglo;
+  for (geo::CommuneId c = 0; c < t.size(); ++c)
+    if (epci.of[c] != geo::kNoGroup && epci.codes[epci.of[c]] == "245804406") agglo.push_back(c);
+  ASSERT_EQ(agglo.size(), 14u);
+  auto id = [&](const char* code) { return t.find(code).value(); };
+  auto post = [&](const char* name) { return *b.posts.find(name); };
+  const sim::Deployment& d = b.deployment;
+
+  // The city keeps its own advisors; the team's four basins as the field drew them.
+  EXPECT_EQ(d.basin_post[id("58194")], sim::kNoPost);
+  for (geo::CommuneId c : agglo)
+    if (c != id("58194")) {
+      EXPECT_NE(d.basin_post[c], sim::kNoPost) << t.name[c];
+    }
+  EXPECT_EQ(d.basin_post[id("58303")], post("VIL-VARENNES"));
+  for (const char* south : {"58126", "58225", "58051", "58278"})
+    EXPECT_EQ(d.basin_post[id(south)], post("AGGLO-ITINERANT")) << south;
+  ASSERT_EQ(d.circuits(), 1u);
+  EXPECT_LE(d.stops(0).size(), 6u);
+  for (geo::CommuneId s : d.stops(0)) EXPECT_EQ(d.basin_post[s], post("AGGLO-ITINERANT"));
+  std::map<sim::PostId, std::set<geo::CommuneId>> sites;
+  for (sim::SiteId s = 0; s < d.sites(); ++s) sites[d.site_post[s]].insert(d.site_commune[s]);
+  EXPECT_EQ(sites[post("AGGLO-DEUX-CENTRES")].size(), 2u);
+  EXPECT_EQ(sites[post("AGGLO-TROIS-CENTRES")].size(), 3u);
+  std::size_t with_permanence = 0;
+  for (geo::CommuneId c : agglo) with_permanence += b.communes.has_permanence[c];
+  EXPECT_EQ(with_permanence, 12u);
+
+  // Four to two, re-planned: small communes lose their permanence, nobody in the
+  // agglomeration loses reach within 15 minutes, access falls by about a third, and the town
+  // keeps its three days.
+  const sim::Reallocator realloc(app::deployment_inputs(l.prepared), b.posts, b.deployment,
+                                 *b.model, l.scenario.deployment, l.scenario.renewal->reallocation);
+  const sim::RenewalImpact r = sim::assess_renewal(l.plan, realloc, l.scenario.renewal->impact);
+  EXPECT_EQ(std::count(r.active.begin(), r.active.end(), 0), 2);
+  std::vector<std::string> lost;
+  for (geo::CommuneId c : agglo) {
+    if (sim::loses_permanence(r.before, r.after, c)) {
+      lost.push_back(t.name[c]);
+      EXPECT_LT(t.population[c], 3000) << t.name[c] << ": a small commune";
+    }
+    EXPECT_FALSE(sim::loses_reach(r.before, r.after, c, 1)) << t.name[c];
+  }
+  std::printf("[ figures  ] communes losing their permanence:");
+  for (const std::string& n : lost) std::printf(" %s,", n.c_str());
+  std::printf("\n");
+  EXPECT_GE(lost.size(), 3u);
+  EXPECT_LE(lost.size(), 5u);
+  const sim::GroupRows& rows = b.model->group_rows();
+  std::size_t row = 0;
+  while (rows.code[row] != "245804406") ++row;
+  const double drop = 1 - r.after_groups.mean_access[row] / r.before_groups.mean_access[row];
+  std::printf("[ figures  ] access in the agglomeration: %.1f -> %.1f (-%.0f %%)\n",
+              r.before_groups.mean_access[row], r.after_groups.mean_access[row], 100 * drop);
+  EXPECT_GT(drop, 0.2);
+  EXPECT_LT(drop, 0.5);
+  double varennes_home = 0, varennes_elsewhere = 0;
+  const sim::Deployment& after = r.after_deployment;
+  for (sim::CircuitId c = 0; c < after.circuits(); ++c)
+    if (after.circuit_post[c] == post("VIL-VARENNES"))
+      for (std::uint32_t k = after.circuit_first[c]; k < after.circuit_first[c + 1]; ++k)
+        (after.stop_commune[k] == id("58303") ? varennes_home : varennes_elsewhere) +=
+            after.stop_presence_hours_per_month[k];
+  EXPECT_NEAR(varennes_home, 21 * 52.0 / 12, 1e-6) << "three fixed days a week";
+  EXPECT_GT(varennes_elsewhere, 0) << "and the rest rotating elsewhere";
+
+  // Absorb keeps more permanences than doing nothing, and re-planning no fewer.
+  std::size_t lost_by[3] = {0, 0, 0};
+  for (const auto policy : {sim::ReallocationPolicy::none, sim::ReallocationPolicy::absorb,
+                            sim::ReallocationPolicy::replan}) {
+    sim::ImpactOptions o = l.scenario.renewal->impact;
+    o.policy = policy;
+    const sim::RenewalImpact x = sim::assess_renewal(l.plan, realloc, o);
+    lost_by[static_cast<int>(policy)] = x.communes_losing_permanence[0];
+  }
+  EXPECT_LT(lost_by[1], lost_by[0]);
+  EXPECT_LE(lost_by[2], lost_by[0]);
+}
+
 }  // namespace
