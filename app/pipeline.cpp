@@ -30,14 +30,8 @@ std::string fixed(double v, int decimals) {
 }
 }  // namespace
 
-sim::MinutesAmong minutes_among_of(const geo::TravelGraph& graph) {
-  return [&graph](std::span<const geo::CommuneId> communes) {
-    return geo::minutes_among(graph, communes).minutes;
-  };
-}
-
 sim::DeploymentInputs deployment_inputs(const Prepared& p) {
-  return {p.territory, p.table, p.adjacency, minutes_among_of(p.graph)};
+  return {p.territory, p.table, p.adjacency, sim::minutes_row_on(p.graph)};
 }
 
 Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::ostream& log) {

@@ -50,9 +50,6 @@ struct Baseline {
 // Posts, deployment and coverage with every post active.
 Baseline run_baseline(const Scenario& scenario, const Prepared& p, Progress& progress);
 
-// Dense exact minutes among a few communes, as deployment wants them for a team's basins and
-// rounds.
-sim::MinutesAmong minutes_among_of(const geo::TravelGraph& graph);
 // What sim::deploy and sim::Reallocator read of the prepared territory (refers to it).
 sim::DeploymentInputs deployment_inputs(const Prepared& p);
 

@@ -29,7 +29,7 @@ struct World {
   geo::TravelTable table = geo::build_travel_table(graph, geo::all_communes(territory), 30.0f);
   sim::PostTable posts = synthesise_posts(territory, {.inhabitants_per_post = 2000});
   sim::Deployment deployment =
-      sim::deploy({territory, table, adjacency, sim::minutes_among_on(graph)}, posts, {});
+      sim::deploy({territory, table, adjacency, sim::minutes_row_on(graph)}, posts, {});
   sim::RenewalPlan plan = sim::plan_renewal(territory, posts, synthetic_renewal_rules());
 };
 

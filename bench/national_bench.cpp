@@ -230,7 +230,7 @@ void run(const Options& o) {
   std::cout << "    " << counts_by_type(posts) << '\n';
 
   const sim::DeploymentOptions deploy_options;
-  const sim::DeploymentInputs inputs{t, table, adjacency, sim::minutes_among_on(graph)};
+  const sim::DeploymentInputs inputs{t, table, adjacency, sim::minutes_row_on(graph)};
   Stopwatch w_deploy;
   const sim::Deployment deployment = sim::deploy(inputs, posts, deploy_options);
   const Timing deploy_t = w_deploy.elapsed();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -27,5 +28,34 @@ struct TravelMatrix {
 
 // Throws covsim::Error when a commune id is not one of the graph's communes.
 TravelMatrix minutes_among(const TravelGraph& graph, std::span<const CommuneId> communes);
+
+// Minutes between one commune and many, one search each: what a team plan asks around a
+// basin's centre or an advisor's home (sim/deployment.hpp), where a dense matrix of the whole
+// team would cost a search per commune. Thread-safe: each thread keeps its own searches.
+//
+//   TravelRows rows(graph);
+//   std::vector<float> out = rows.from(home, basin);     // home -> each commune
+//   std::vector<float> back = rows.towards(home, basin);  // each commune -> home
+class TravelRows {
+ public:
+  // Keeps a reference to `graph`: it must outlive the rows. Throws covsim::Error when the
+  // graph's commune columns are inconsistent.
+  explicit TravelRows(const TravelGraph& graph);
+  ~TravelRows();
+  TravelRows(const TravelRows&) = delete;
+  TravelRows& operator=(const TravelRows&) = delete;
+
+  // Minutes from `source` to each of `targets` (access at both ends, 0 for the source itself,
+  // +infinity without a route); `towards`: from each target to `source`. Throws covsim::Error
+  // when a commune is not one of the graph's.
+  std::vector<float> from(CommuneId source, std::span<const CommuneId> targets) const;
+  std::vector<float> towards(CommuneId source, std::span<const CommuneId> targets) const;
+
+ private:
+  struct State;
+  std::vector<float> search(CommuneId source, std::span<const CommuneId> targets,
+                            bool reverse) const;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace covsim::geo

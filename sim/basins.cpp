@@ -40,9 +40,7 @@ class Partition {
   }
 
  private:
-  double rt(std::uint32_t a, std::uint32_t b) const {
-    return static_cast<double>(pb_.travel.at(a, b)) + pb_.travel.at(b, a);
-  }
+  double rt(std::uint32_t a, std::uint32_t b) const { return pb_.round_trip(a, b); }
   bool reachable(std::uint32_t a, std::uint32_t b) const { return std::isfinite(rt(a, b)); }
 
   void take(std::uint32_t i, std::uint32_t b) {
@@ -50,8 +48,10 @@ class Partition {
     out_.population[b] += pb_.population[i];
   }
 
-  // Border pairs, then a minimum spanning tree over the parts they leave apart (dense Prim:
-  // border pairs cost nothing, other pairs their round trip).
+  // Border pairs, then links between the parts they leave apart: the smallest part (fewest
+  // communes, then lowest first commune) to its nearest commune elsewhere, until one part is
+  // left or no part reaches another. Only the communes of detached parts are asked for round
+  // trips, so a pool connected by its borders costs no search here.
   void build_graph() {
     adj_.assign(n_, {});
     for (const auto& [a, b] : pb_.neighbours) {
@@ -63,37 +63,47 @@ class Partition {
       std::sort(list.begin(), list.end());
       list.erase(std::unique(list.begin(), list.end()), list.end());
     }
-    if (n_ == 0) return;
-    std::vector<double> key(n_, kInf);
-    std::vector<std::uint32_t> parent(n_, kNoBasin);
-    std::vector<std::uint8_t> in(n_, 0);
+    std::vector<std::uint32_t> part(n_, kNoBasin);
+    std::uint32_t parts = 0;
     for (std::uint32_t start = 0; start < n_; ++start) {
-      if (in[start]) continue;
-      key[start] = 0;
-      while (true) {
-        std::uint32_t v = kNoBasin;
-        for (std::uint32_t u = 0; u < n_; ++u)
-          if (!in[u] && std::isfinite(key[u]) && (v == kNoBasin || key[u] < key[v])) v = u;
-        if (v == kNoBasin) break;
-        in[v] = 1;
-        if (key[v] > 0 && parent[v] != kNoBasin) {  // a crossing between two parts
-          adj_[v].push_back(parent[v]);
-          adj_[parent[v]].push_back(v);
-        }
+      if (part[start] != kNoBasin) continue;
+      std::vector<std::uint32_t> stack{start};
+      part[start] = parts;
+      while (!stack.empty()) {
+        const std::uint32_t v = stack.back();
+        stack.pop_back();
         for (std::uint32_t u : adj_[v])
-          if (!in[u] && key[u] > 0) {
-            key[u] = 0;
-            parent[u] = v;
-          }
-        for (std::uint32_t u = 0; u < n_; ++u) {
-          if (in[u] || key[u] == 0) continue;
-          const double d = rt(v, u);
-          if (d < key[u]) {
-            key[u] = d;
-            parent[u] = v;
-          }
-        }
+          if (part[u] == kNoBasin) part[u] = parts, stack.push_back(u);
       }
+      ++parts;
+    }
+    std::vector<std::uint8_t> stuck(parts, 0);  // parts that reach no other
+    while (true) {
+      std::vector<std::uint32_t> size(parts, 0);
+      for (std::uint32_t p : part) ++size[p];
+      std::uint32_t alive = 0, smallest = kNoBasin;
+      for (std::uint32_t p = 0; p < parts; ++p) {
+        if (size[p] == 0) continue;
+        ++alive;
+        if (!stuck[p] && (smallest == kNoBasin || size[p] < size[smallest])) smallest = p;
+      }
+      if (alive <= 1 || smallest == kNoBasin) return;
+      double best = kInf;
+      std::uint32_t from = kNoBasin, to = kNoBasin;
+      for (std::uint32_t v = 0; v < n_; ++v) {
+        if (part[v] != smallest) continue;
+        for (std::uint32_t u = 0; u < n_; ++u)
+          if (part[u] != smallest && rt(v, u) < best) best = rt(v, u), from = v, to = u;
+      }
+      if (from == kNoBasin) {
+        stuck[smallest] = 1;
+        continue;
+      }
+      adj_[from].push_back(to);
+      adj_[to].push_back(from);
+      const std::uint32_t merged = part[to];
+      for (std::uint32_t& p : part)
+        if (p == smallest) p = merged;
     }
   }
 
@@ -115,8 +125,7 @@ class Partition {
             if (m != kNoBasin && reachable(m, c)) nearest = std::min(nearest, rt(m, c));
           score = std::isfinite(nearest) ? nearest : -1;
         } else {
-          for (std::uint32_t j = 0; j < n_; ++j)
-            if (reachable(c, j)) score += pb_.population[j];
+          score = pb_.population[c];
         }
         if (score > best_score) {
           best_score = score;
@@ -328,10 +337,18 @@ class Partition {
 
 }  // namespace
 
+RoundTrip round_trip_of(const TravelMinutes& travel) {
+  return [travel](std::uint32_t a, std::uint32_t b) {
+    return static_cast<double>(travel.at(a, b)) + travel.at(b, a);
+  };
+}
+
 Basins partition_basins(const BasinProblem& pb, const BasinOptions& o) {
   const std::size_t n = pb.population.size();
-  if (pb.travel.size() != n || pb.travel.minutes.size() != n * n || pb.locked.size() != n)
-    throw std::invalid_argument("partition_basins: population, travel and locked differ in size");
+  if (pb.locked.size() != n || !pb.round_trip)
+    throw std::invalid_argument(
+        "partition_basins: population and locked differ in size, or no "
+        "round trips");
   for (double w : pb.weight)
     if (!(w > 0)) throw std::invalid_argument("partition_basins: a basin's weight is not > 0");
   for (std::uint32_t b : pb.locked)

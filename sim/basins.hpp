@@ -3,20 +3,20 @@
 // about the same mass of population", DOMAIN.md) and containing the communes locked to it (its
 // home, its pinned sites).
 //
-//   BasinProblem pb{.population = pop, .travel = travel, .neighbours = pairs,
+//   BasinProblem pb{.population = pop, .round_trip = round_trip_of(travel), .neighbours = pairs,
 //                   .weight = {35, 35, 28}, .locked = locked};
 //   Basins b = partition_basins(pb, {.balance_tolerance = 0.15});  // b.of[i]: basin of commune i
 //
 // Method, deterministic for equal inputs (local indices throughout):
 //  1. Contiguity graph: the given neighbour pairs (communes sharing a border). Parts of the pool
 //     that touch no other (an island, communes cut off by a commune left out of the pool) are
-//     linked to the nearest other part by travel (round trip), as a minimum spanning tree over
-//     the parts: "contiguous" means connected by land or by the shortest crossing.
+//     linked, smallest first, to the nearest other part by travel (round trip), until one part
+//     is left: "contiguous" means connected by land or by the shortest crossing.
 //  2. Targets: T_b = P × w_b / Σ w, P the pool's population and w_b the post's weekly hours
 //     (equal hours: equal populations).
 //  3. Seeds and centres: a basin's locked communes are its own from the start and the first is
 //     its centre; a basin with none starts at the commune farthest (round trip) from every seed
-//     placed so far.
+//     placed so far (the most populous commune when no basin has one).
 //  4. Growth: the basin furthest below its target, (P_b − T_b) / T_b least, takes its
 //     unassigned neighbour nearest (round trip) to its centre among those that keep it within
 //     (1 + tolerance) × T_b; when no basin can grow so, the neighbour that overshoots least
@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <span>
 #include <utility>
@@ -41,9 +42,16 @@ namespace covsim::sim {
 
 inline constexpr std::uint32_t kNoBasin = std::numeric_limits<std::uint32_t>::max();
 
+// Round-trip minutes between local communes a and b (+infinity without a route). The
+// partition asks it with `a` a basin's centre or seed, or a commune of a part the borders leave
+// detached, so a caller can compute rows lazily around those few communes.
+using RoundTrip = std::function<double(std::uint32_t a, std::uint32_t b)>;
+// The round trips of a dense matrix.
+RoundTrip round_trip_of(const TravelMinutes& travel);
+
 struct BasinProblem {
   std::span<const double> population;  // local commune -> inhabitants
-  TravelMinutes travel;                // dense minutes among the local communes
+  RoundTrip round_trip;
   // Local communes sharing a border, each pair in either or both directions.
   std::span<const std::pair<std::uint32_t, std::uint32_t>> neighbours;
   std::span<const double> weight;         // basin -> weekly hours (> 0); targets follow them

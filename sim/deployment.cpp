@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
@@ -53,22 +54,57 @@ std::string fixed1(double v) {
 
 // The communes of one team, numbered locally: the pool the basins split first, then the other
 // communes its posts need minutes for (homes, named basins, pinned sites outside the pool).
-struct Local {
+// Minutes come a commune's rows at a time (to and from every local commune), computed the
+// first time that commune is asked about: the centres, seeds and homes a plan looks around.
+class Local {
+ public:
+  explicit Local(const MinutesRow& minutes) : minutes_(minutes) {}
+
   std::vector<geo::CommuneId> communes;
   std::size_t pool = 0;
-  std::unordered_map<geo::CommuneId, std::uint32_t> index;
-  std::vector<float> minutes;  // dense among `communes`
 
   std::uint32_t add(geo::CommuneId c) {
-    auto [it, inserted] = index.emplace(c, static_cast<std::uint32_t>(communes.size()));
+    auto [it, inserted] = index_.emplace(c, static_cast<std::uint32_t>(communes.size()));
     if (inserted) communes.push_back(c);
     return it->second;
   }
   std::uint32_t of(geo::CommuneId c) const {
-    const auto it = index.find(c);
-    return it == index.end() ? kNoLocal : it->second;
+    const auto it = index_.find(c);
+    return it == index_.end() ? kNoLocal : it->second;
   }
-  TravelMinutes travel() const { return {communes, minutes}; }
+  // Minutes there and back between local communes a and b, from a's rows.
+  double round_trip(std::uint32_t a, std::uint32_t b) {
+    rows(a);
+    return static_cast<double>(from_[a][b]) + to_[a][b];
+  }
+  // Dense minutes among `some` communes (row-major), as a round's planning takes them.
+  std::vector<float> among(std::span<const geo::CommuneId> some) const {
+    std::vector<float> out;
+    out.reserve(some.size() * some.size());
+    for (geo::CommuneId c : some) {
+      const std::vector<float> row = minutes_(c, some, false);
+      out.insert(out.end(), row.begin(), row.end());
+    }
+    return out;
+  }
+
+ private:
+  void rows(std::uint32_t a) {
+    if (from_.size() < communes.size()) {
+      from_.resize(communes.size());
+      to_.resize(communes.size());
+    }
+    if (!from_[a].empty()) return;
+    from_[a] = minutes_(communes[a], communes, false);
+    to_[a] = minutes_(communes[a], communes, true);
+    if (from_[a].size() != communes.size() || to_[a].size() != communes.size())
+      throw Error("travel minutes: a row of " + std::to_string(from_[a].size()) + " for " +
+                  std::to_string(communes.size()) + " communes");
+  }
+
+  const MinutesRow& minutes_;
+  std::unordered_map<geo::CommuneId, std::uint32_t> index_;
+  std::vector<std::vector<float>> from_, to_;
 };
 
 class Planner {
@@ -208,7 +244,7 @@ class Planner {
     }
     for (PostId p : team.posts) std::sort(basin_[p].begin(), basin_[p].end());
     // mark_ flags the named communes until the pool is drawn.
-    Local local;
+    Local local(in_.minutes);
     std::vector<geo::CommuneId> served;
     for (geo::CommuneId c : members(g, team.group)) {
       if (mark_[c]) continue;
@@ -235,11 +271,6 @@ class Planner {
       for (const PinnedSite& s : posts_.posts[p].sites) local.add(s.commune);
       for (geo::CommuneId c : posts_.posts[p].communes) local.add(c);
     }
-    local.minutes = in_.minutes_among(local.communes);
-    const std::size_t m = local.communes.size();
-    if (local.minutes.size() != m * m)
-      throw Error(team.label() + ": the travel matrix has " + std::to_string(local.minutes.size()) +
-                  " entries for " + std::to_string(m) + " communes");
     if (!served.empty())
       d_.notes.push_back(team.label() + ": " + std::to_string(served.size()) +
                          " commune(s) already have a permanence of another structure and are left "
@@ -275,14 +306,9 @@ class Planner {
 
   std::span<const geo::CommuneId> basin_of(PostId p) const { return basin_[p]; }
 
-  void split_basins(const Team& team, const Local& local, std::span<const PostId> split,
+  void split_basins(const Team& team, Local& local, std::span<const PostId> split,
                     std::span<const geo::CommuneId> served) {
     const std::size_t n = local.pool;
-    std::vector<float> sub(n * n);
-    const std::size_t m = local.communes.size();
-    for (std::size_t i = 0; i < n; ++i)
-      std::copy_n(local.minutes.begin() + static_cast<std::ptrdiff_t>(i * m), n,
-                  sub.begin() + static_cast<std::ptrdiff_t>(i * n));
     std::vector<double> population(n);
     for (std::size_t i = 0; i < n; ++i) population[i] = t_.population[local.communes[i]];
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
@@ -316,7 +342,8 @@ class Planner {
         if (const std::uint32_t i = local.of(c); i < n && locked[i] == kNoBasin) locked[i] = b;
     }
     const Basins basins = partition_basins(
-        {population, TravelMinutes{std::span(local.communes).first(n), sub}, pairs, weight, locked},
+        {population, [&local](std::uint32_t a, std::uint32_t b) { return local.round_trip(a, b); },
+         pairs, weight, locked},
         {o_.team.balance_tolerance});
     for (std::uint32_t i = 0; i < n; ++i)
       if (basins.of[i] != kNoBasin) {
@@ -500,7 +527,7 @@ class Planner {
   }
 
   void plan_stops(PostId p, std::span<const geo::CommuneId> basin, std::uint32_t team,
-                  const Local& local) {
+                  Local& local) {
     const Post& post = posts_.posts[p];
     RoundOptions ro = o_.roaming.round;
     if (post.round) ro.round = *post.round;
@@ -509,11 +536,9 @@ class Planner {
     lo.objective = Objective::max_cover;
     if (o_.roaming.cover_minutes > 0) lo.cover_minutes = o_.roaming.cover_minutes;
     const std::uint32_t home = local.of(post.home);
-    const TravelMinutes travel = local.travel();
     auto fits_a_day = [&](geo::CommuneId c) {
       const std::uint32_t i = local.of(c);
-      return i != kNoLocal && static_cast<double>(travel.at(home, i)) + travel.at(i, home) <=
-                                  ro.max_day_driving_minutes;
+      return i != kNoLocal && local.round_trip(home, i) <= ro.max_day_driving_minutes;
     };
     const bool campaigns = ro.round == RoundKind::campaigns;
     const std::vector<geo::CommuneId> stops =
@@ -521,17 +546,22 @@ class Planner {
 
     std::vector<std::uint32_t> nearest;
     const std::vector<double> demand = served_by(basin, stops, &nearest);
+    // The round is planned on the minutes among the home and the stops: index 0 is the home.
+    std::vector<geo::CommuneId> round{post.home};
     std::vector<std::uint32_t> stops_local;
     std::vector<double> pinned;
     for (std::size_t s = 0; s < stops.size(); ++s) {
-      stops_local.push_back(local.of(stops[s]));
+      const auto at = std::find(round.begin(), round.end(), stops[s]);
+      stops_local.push_back(static_cast<std::uint32_t>(at - round.begin()));
+      if (at == round.end()) round.push_back(stops[s]);
       pinned.push_back(s < post.sites.size() ? post.sites[s].weekly_hours.value_or(0) : 0);
     }
-    const RoundPlan plan =
-        plan_round(travel, home, stops_local, demand, pinned, post.weekly_hours, ro);
+    const std::vector<float> minutes = local.among(round);
+    const RoundPlan plan = plan_round(TravelMinutes{round, minutes}, 0, stops_local, demand, pinned,
+                                      post.weekly_hours, ro);
     if (!plan.dropped.empty()) {
       std::vector<geo::CommuneId> dropped;
-      for (std::uint32_t i : plan.dropped) dropped.push_back(local.communes[i]);
+      for (std::uint32_t i : plan.dropped) dropped.push_back(round[i]);
       d_.notes.push_back("post " + post.id + ": " + std::to_string(dropped.size()) +
                          " stop(s) not held, beyond a day's drive or the hours: " + codes(dropped));
     }
@@ -564,7 +594,7 @@ class Planner {
     d_.circuit_year_communes_share.push_back(year_communes);
     d_.circuit_year_population_share.push_back(year_population);
     for (std::size_t k = 0; k < plan.stops.size(); ++k) {
-      const geo::CommuneId c = local.communes[plan.stops[k]];
+      const geo::CommuneId c = round[plan.stops[k]];
       d_.stop_commune.push_back(c);
       d_.stop_sessions.push_back(plan.sessions[k]);
       d_.stop_visits_per_month.push_back(plan.days[k] * rounds);
@@ -646,9 +676,10 @@ void clear(Deployment& d) {
   d.notes.clear();
 }
 
-MinutesAmong minutes_among_on(const geo::TravelGraph& graph) {
-  return [&graph](std::span<const geo::CommuneId> communes) {
-    return geo::minutes_among(graph, communes).minutes;
+MinutesRow minutes_row_on(const geo::TravelGraph& graph) {
+  auto rows = std::make_shared<const geo::TravelRows>(graph);
+  return [rows](geo::CommuneId source, std::span<const geo::CommuneId> targets, bool towards) {
+    return towards ? rows->towards(source, targets) : rows->from(source, targets);
   };
 }
 

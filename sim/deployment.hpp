@@ -3,7 +3,7 @@
 // once per scenario (and again when renewal re-plans a team), then read by coverage for every
 // draw.
 //
-//   Deployment d = deploy({territory, table, adjacency, minutes_among_on(graph)}, posts, {});
+//   Deployment d = deploy({territory, table, adjacency, minutes_row_on(graph)}, posts, {});
 //   for (SiteId s = 0; s < d.sites(); ++s) hours[d.site_commune[s]] += d.site_weekly_hours[s];
 //
 // The model, in the order deploy() applies it:
@@ -132,18 +132,20 @@ struct DeploymentOptions {
   RoamingOptions roaming;
 };
 
-// Dense minutes among the given communes, row-major, +infinity when unreachable: the shape of
-// geo::minutes_among(graph, communes).
-using MinutesAmong = std::function<std::vector<float>(std::span<const geo::CommuneId>)>;
-// geo::minutes_among on `graph` (kept by reference: it must outlive the result).
-MinutesAmong minutes_among_on(const geo::TravelGraph& graph);
+// Exact minutes between `source` and each of `targets` (no cut-off): from the source, or to it
+// when `towards`; +infinity without a route. A team plan asks it around a basin's centre, an
+// advisor's home and among a round's stops: a few searches, never one per commune of a team.
+using MinutesRow = std::function<std::vector<float>(
+    geo::CommuneId source, std::span<const geo::CommuneId> targets, bool towards)>;
+// geo::TravelRows on `graph` (kept by reference: it must outlive the result).
+MinutesRow minutes_row_on(const geo::TravelGraph& graph);
 
 // What deploy() reads besides the posts; everything must outlive the call.
 struct DeploymentInputs {
   const geo::Territory& territory;
   const geo::TravelTable& table;    // a row for every commune that may hold a site or stop
   const geo::Adjacency& adjacency;  // contiguity of basins; empty: by travel time alone
-  MinutesAmong minutes_among;       // dense minutes among a team's communes
+  MinutesRow minutes;               // exact minutes around a team's centres, homes and stops
 };
 
 // Building deployments from others' pieces (renewal keeps some posts' sites and rounds).

@@ -18,33 +18,35 @@ namespace {
 constexpr std::array<std::string_view, 3> kPolicies = {"none", "absorb", "replan"};
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-struct Place {
-  geo::CommuneId commune;
-  double weekly_hours;
-};
-
-// Where post p works in `d`: its sites, and its stops at their weekly presence.
-std::vector<Place> places_of(const Deployment& d, PostId p, double weeks_per_month) {
-  std::vector<Place> out;
-  auto add = [&](geo::CommuneId c, double h) {
-    for (Place& x : out)
-      if (x.commune == c) {
-        x.weekly_hours += h;
-        return;
-      }
-    out.push_back({c, h});
-  };
-  for (SiteId s = 0; s < d.sites(); ++s)
-    if (d.site_post[s] == p) add(d.site_commune[s], d.site_weekly_hours[s]);
-  for (CircuitId c = 0; c < d.circuits(); ++c)
-    if (d.circuit_post[c] == p)
-      for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k)
-        add(d.stop_commune[k], d.stop_presence_hours_per_month[k] / weeks_per_month);
-  std::erase_if(out, [](const Place& x) { return !(x.weekly_hours > 0); });
-  return out;
-}
-
 }  // namespace
+
+// Where each post works in `d`: its sites, and its stops at their weekly presence.
+struct Reallocator::Places {
+  struct Place {
+    geo::CommuneId commune;
+    double weekly_hours;
+  };
+  std::vector<std::vector<Place>> of;  // post -> its places
+
+  Places(const Deployment& d, std::size_t posts, double weeks_per_month) : of(posts) {
+    auto add = [&](PostId p, geo::CommuneId c, double h) {
+      for (Place& x : of[p])
+        if (x.commune == c) {
+          x.weekly_hours += h;
+          return;
+        }
+      of[p].push_back({c, h});
+    };
+    for (SiteId s = 0; s < d.sites(); ++s)
+      add(d.site_post[s], d.site_commune[s], d.site_weekly_hours[s]);
+    for (CircuitId c = 0; c < d.circuits(); ++c)
+      for (std::uint32_t k = d.circuit_first[c]; k < d.circuit_first[c + 1]; ++k)
+        add(d.circuit_post[c], d.stop_commune[k],
+            d.stop_presence_hours_per_month[k] / weeks_per_month);
+    for (std::vector<Place>& list : of)
+      std::erase_if(list, [](const Place& x) { return !(x.weekly_hours > 0); });
+  }
+};
 
 std::string_view name(ReallocationPolicy p) { return kPolicies[static_cast<std::size_t>(p)]; }
 
@@ -74,20 +76,22 @@ std::size_t threshold_index(const CoverageOptions& coverage, float minutes) {
 }
 
 // A team as deploy() forms it, the posts outside it whose permanences reach its communes (their
-// fate changes what the team plan respects), and its travel minutes, computed once.
+// fate changes what the team plan respects), and the communes its plans may ask minutes for.
 struct Reallocator::Team {
   std::vector<PostId> posts;
   std::vector<PostId> outside;
-  std::vector<geo::CommuneId> communes;  // every commune a plan of the team may need
+  std::vector<geo::CommuneId> communes;
   std::unordered_map<geo::CommuneId, std::uint32_t> index;
-  std::vector<float> minutes;
 };
 
-// Team plans are pure functions of (policy, team, posts active among its own and outside):
-// computed once, shared by threads.
+// Team plans are pure functions of (policy, team, posts active among its own and outside), and
+// a commune's minutes to and from its team's communes do not change: both computed once, the
+// first time a draw needs them, and shared by threads.
 struct Reallocator::Cache {
   std::shared_mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<const Deployment>> plans;
+  std::shared_mutex rows_mutex;
+  std::unordered_map<std::uint64_t, std::shared_ptr<const std::vector<float>>> rows;
 };
 
 Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
@@ -97,6 +101,7 @@ Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
     : territory_(inputs.territory),
       table_(inputs.table),
       adjacency_(inputs.adjacency),
+      minutes_(inputs.minutes),
       posts_(posts),
       base_(base),
       model_(model),
@@ -127,6 +132,7 @@ Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
 
   CoverageScratch scratch;
   model.compute(base, {}, scratch, baseline_);
+  places_ = std::make_unique<Places>(base, n, model.options().weeks_per_month);
 
   // Absorb outside teams: each post's distinct site rows and total site hours.
   std::vector<std::vector<geo::RowId>> rows(n);
@@ -193,7 +199,6 @@ Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
   for (SiteId s = 0; s < base.sites(); ++s) reach_from(base.site_commune[s], base.site_post[s]);
   for (CircuitId c = 0; c < base.circuits(); ++c)
     for (geo::CommuneId f : base.stops(c)) reach_from(f, base.circuit_post[c]);
-  progress.start("team travel matrices", teams_.size());
   std::vector<std::uint8_t> seen(n, 0);
   for (std::uint32_t k = 0; k < teams_.size(); ++k) {
     Team& team = teams_[k];
@@ -219,14 +224,10 @@ Reallocator::Reallocator(const DeploymentInputs& inputs, const PostTable& posts,
       add(post.home);
       for (const PinnedSite& s : post.sites) add(s.commune);
       for (geo::CommuneId c : post.communes) add(c);
-      for (const Place& x : places_of(base, p, model.options().weeks_per_month)) add(x.commune);
+      for (const Places::Place& x : places_->of[p]) add(x.commune);
     }
-    team.minutes = inputs.minutes_among(team.communes);
-    if (team.minutes.size() != team.communes.size() * team.communes.size())
-      throw Error("reallocation: the travel matrix of a team has the wrong size");
-    progress.advance();
   }
-  progress.finish();
+  (void)progress;  // nothing long left here: team minutes come when a draw first needs them
 }
 
 Reallocator::~Reallocator() = default;
@@ -253,13 +254,13 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
     std::shared_lock lock(cache_->mutex);
     if (auto it = cache_->plans.find(key); it != cache_->plans.end()) return it->second;
   }
-  const double weeks = model_.options().weeks_per_month;
+  using Place = Places::Place;
   PostTable sub;
   std::vector<PostId> original;
   for (const PostId p : team.posts) {
     if (!active[p]) continue;
     Post q = posts_.posts[p];
-    const std::vector<Place> places = places_of(base_, p, weeks);
+    const std::vector<Place>& places = places_->of[p];
     double present = 0;
     for (const Place& x : places) present += x.weekly_hours;
     // The hours that stay at the post's present places: protected ones under replan, all but
@@ -298,21 +299,10 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
     std::vector<geo::CommuneId> existing;
     for (const PostId p : team.outside)
       if (active[p])
-        for (const Place& x : places_of(base_, p, weeks)) existing.push_back(x.commune);
-    const MinutesAmong cached = [&team](std::span<const geo::CommuneId> communes) {
-      const std::size_t m = team.communes.size();
-      std::vector<std::uint32_t> at;
-      for (geo::CommuneId c : communes) {
-        const auto it = team.index.find(c);
-        if (it == team.index.end())
-          throw Error("reallocation: a team plan needs minutes for a commune outside its team");
-        at.push_back(it->second);
-      }
-      std::vector<float> out;
-      out.reserve(at.size() * at.size());
-      for (std::uint32_t i : at)
-        for (std::uint32_t j : at) out.push_back(team.minutes[i * m + j]);
-      return out;
+        for (const Place& x : places_->of[p]) existing.push_back(x.commune);
+    const MinutesRow cached = [this, k](geo::CommuneId source,
+                                        std::span<const geo::CommuneId> targets, bool towards) {
+      return team_minutes(k, source, targets, towards);
     };
     *plan = deploy({territory_, table_, adjacency_, cached}, sub, deploy_options_, existing);
     for (PostId& p : plan->site_post) p = original[p];
@@ -324,6 +314,35 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
   // Another thread may have planned the same case meanwhile: deploy() is deterministic, so
   // either copy is the same plan.
   return cache_->plans.emplace(std::move(key), std::move(plan)).first->second;
+}
+
+std::vector<float> Reallocator::team_minutes(std::size_t k, geo::CommuneId source,
+                                             std::span<const geo::CommuneId> targets,
+                                             bool towards) const {
+  const Team& team = teams_[k];
+  std::vector<std::uint32_t> at;
+  at.reserve(targets.size());
+  for (geo::CommuneId c : targets) {
+    const auto it = team.index.find(c);
+    if (it == team.index.end()) return minutes_(source, targets, towards);  // not worth keeping
+    at.push_back(it->second);
+  }
+  const std::uint64_t key = (static_cast<std::uint64_t>(k) << 33) |
+                            (static_cast<std::uint64_t>(source) << 1) | (towards ? 1 : 0);
+  std::shared_ptr<const std::vector<float>> row;
+  {
+    std::shared_lock lock(cache_->rows_mutex);
+    if (auto it = cache_->rows.find(key); it != cache_->rows.end()) row = it->second;
+  }
+  if (!row) {
+    auto fresh =
+        std::make_shared<const std::vector<float>>(minutes_(source, team.communes, towards));
+    std::unique_lock lock(cache_->rows_mutex);
+    row = cache_->rows.emplace(key, std::move(fresh)).first->second;
+  }
+  std::vector<float> out(at.size());
+  for (std::size_t i = 0; i < at.size(); ++i) out[i] = (*row)[at[i]];
+  return out;
 }
 
 void Reallocator::replan_teams(ReallocationPolicy policy, std::span<const std::uint8_t> active,
@@ -369,7 +388,7 @@ void Reallocator::replan_teams(ReallocationPolicy policy, std::span<const std::u
     // What absorb moved: the rounds' stops that are not among the post's present places.
     for (CircuitId c = 0; c < plan->circuits(); ++c) {
       const PostId p = plan->circuit_post[c];
-      const std::vector<Place> before = places_of(base_, p, weeks);
+      const std::vector<Places::Place>& before = places_->of[p];
       double sessions = 0;
       for (std::uint32_t i = plan->circuit_first[c]; i < plan->circuit_first[c + 1]; ++i)
         sessions += plan->stop_sessions[i];
@@ -378,10 +397,10 @@ void Reallocator::replan_teams(ReallocationPolicy policy, std::span<const std::u
       for (std::uint32_t i = plan->circuit_first[c]; i < plan->circuit_first[c + 1]; ++i) {
         const geo::CommuneId at = plan->stop_commune[i];
         if (std::any_of(before.begin(), before.end(),
-                        [&](const Place& x) { return x.commune == at; }))
+                        [&](const Places::Place& x) { return x.commune == at; }))
           continue;
         float minutes = std::numeric_limits<float>::infinity();
-        for (const Place& x : before)
+        for (const Places::Place& x : before)
           if (auto m = table_.minutes(table_.row_of(x.commune), at); m && *m < minutes)
             minutes = *m;
         const double presence = plan->stop_presence_hours_per_month[i] / weeks;

@@ -1,9 +1,9 @@
 // What happens when posts go: nothing (`none`: their permanences close), the advisors left take
 // over what they can (`absorb`), or the team is planned afresh with the posts left (`replan`).
-// A Reallocator is built once per scenario (baseline coverage, each team's travel minutes), then
-// apply() runs per draw with one scratch per thread and no graph search: team plans come from
-// sim::deploy on cached minutes, cached per (team, posts left), and coverage reads only the
-// table rows of active sites and stops.
+// A Reallocator is built once per scenario (baseline coverage), then apply() runs per draw with
+// one scratch per thread: team plans come from sim::deploy, cached per (team, posts left), on
+// minutes rows kept once a first draw asked for them (so searches happen once per commune,
+// never per draw), and coverage reads only the table rows of active sites and stops.
 //
 //   Reallocator realloc({territory, table, adjacency, minutes}, posts, deployment, model, {}, {});
 //   realloc.apply(ReallocationPolicy::absorb, active, /*threshold index*/ 1, scratch, after);
@@ -115,10 +115,10 @@ struct ReallocationScratch {
 class Reallocator {
  public:
   // Keeps references to `inputs`' territory, table and adjacency, to `posts`, `base` and
-  // `model`: they must outlive it. Computes each team's travel minutes once with
-  // inputs.minutes_among (never during apply()). Throws InputError (options.file) on an
-  // unknown post id or protected hours outside [0, weekly hours], and covsim::Error when
-  // absorb's grouping is not in the territory.
+  // `model`: they must outlive it; inputs.minutes is kept (absorb and replan ask it, once per
+  // commune and team). Throws InputError (options.file) on an unknown post id or protected
+  // hours outside [0, weekly hours], and covsim::Error when absorb's grouping is not in the
+  // territory.
   Reallocator(const DeploymentInputs& inputs, const PostTable& posts, const Deployment& base,
               const CoverageModel& model, const DeploymentOptions& deploy_options,
               ReallocationOptions options, Progress& progress = null_progress());
@@ -146,12 +146,16 @@ class Reallocator {
  private:
   struct Team;
   struct Cache;
+  struct Places;
 
   std::shared_ptr<const Deployment> team_plan(ReallocationPolicy policy, std::size_t team,
                                               std::span<const std::uint8_t> active) const;
   // The base deployment with every affected team planned again under `policy`.
   void replan_teams(ReallocationPolicy policy, std::span<const std::uint8_t> active,
                     ReallocationScratch& scratch) const;
+  // Minutes between `source` and `targets`, from rows over team k's communes kept once computed.
+  std::vector<float> team_minutes(std::size_t k, geo::CommuneId source,
+                                  std::span<const geo::CommuneId> targets, bool towards) const;
   void absorb_outside_teams(std::span<const std::uint8_t> active, std::size_t threshold,
                             ReallocationScratch& scratch, CommuneCoverage& out) const;
   double movable_hours(PostId p) const;
@@ -159,6 +163,7 @@ class Reallocator {
   const geo::Territory& territory_;
   const geo::TravelTable& table_;
   const geo::Adjacency& adjacency_;
+  MinutesRow minutes_;
   const PostTable& posts_;
   const Deployment& base_;
   const CoverageModel& model_;
@@ -178,6 +183,7 @@ class Reallocator {
   std::vector<Team> teams_;
   std::vector<std::uint32_t> team_of_;  // post -> team, or none
   std::unique_ptr<Cache> cache_;
+  std::unique_ptr<Places> places_;
 };
 
 }  // namespace covsim::sim

@@ -228,5 +228,33 @@ TEST(TravelMatrix, HandComputedWithAccess) {
   EXPECT_THROW(minutes_among(g, bad), Error);
 }
 
+TEST(TravelRows, FromAndTowardsAreTheMatrixRowsAndColumns) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const RandomCase c = random_case(seed, seed % 2 == 1);
+    const std::vector<CommuneId> some{4, 0, 9, 4, 21, 2};
+    const TravelMatrix m = minutes_among(c.graph, some);
+    const TravelRows rows(c.graph);
+    for (std::size_t i = 0; i < some.size(); ++i) {
+      const std::vector<float> from = rows.from(some[i], some);
+      const std::vector<float> towards = rows.towards(some[i], some);
+      for (std::size_t j = 0; j < some.size(); ++j) {
+        EXPECT_EQ(from[j], m.at(i, j)) << "seed " << seed << " " << i << " -> " << j;
+        EXPECT_EQ(towards[j], m.at(j, i)) << "seed " << seed << " " << j << " -> " << i;
+      }
+    }
+  }
+  // Access minutes at both ends, and a commune on a vertex no edge reaches: +infinity.
+  const TravelGraph g = graph_of(4, {{0, 1, 2}, {1, 2, 1}, {2, 0, 5}}, {0, 1, 2, 1, 3},
+                                 {1.0f, 0.0f, 0.0f, 0.5f, 0.0f});
+  const TravelRows rows(g);
+  const std::vector<CommuneId> some{0, 3, 2, 4};
+  EXPECT_EQ(rows.from(0, some),
+            (std::vector<float>{0, 3.5f, 4, std::numeric_limits<float>::infinity()}));
+  EXPECT_EQ(rows.towards(0, some),
+            (std::vector<float>{0, 7.5f, 6, std::numeric_limits<float>::infinity()}));
+  const std::vector<CommuneId> bad{9};
+  EXPECT_THROW(rows.from(0, bad), Error);
+}
+
 }  // namespace
 }  // namespace covsim::geo

@@ -73,8 +73,8 @@ TEST(Basins, FourCornersSplitAGridIntoEqualContiguousQuarters) {
   locked[g.at(0, 5)] = 2;
   locked[g.at(5, 5)] = 3;
   const std::vector<double> hours(4, 35);
-  const Basins b = partition_basins({g.population, g.travel(), g.pairs, hours, locked},
-                                    {.balance_tolerance = 0});
+  const Basins b = partition_basins(
+      {g.population, round_trip_of(g.travel()), g.pairs, hours, locked}, {.balance_tolerance = 0});
   for (std::uint32_t k = 0; k < 4; ++k) {
     EXPECT_DOUBLE_EQ(b.population[k], 900) << "nine communes of 100 each";
     EXPECT_DOUBLE_EQ(b.target[k], 900);
@@ -93,7 +93,8 @@ TEST(Basins, HoursSetTheShares) {
   locked[g.at(0, 1)] = 0;
   locked[g.at(5, 1)] = 1;
   const std::vector<double> hours{35, 17.5};
-  const Basins b = partition_basins({g.population, g.travel(), g.pairs, hours, locked}, {0.05});
+  const Basins b =
+      partition_basins({g.population, round_trip_of(g.travel()), g.pairs, hours, locked}, {0.05});
   EXPECT_NEAR(b.target[0], 1200, 1e-9);
   EXPECT_NEAR(b.population[0], 1200, 1e-9);
   EXPECT_NEAR(b.population[1], 600, 1e-9);
@@ -125,7 +126,8 @@ TEST(Basins, RandomTerritoriesStayContiguousBalancedAndKeepTheirLocks) {
         locked[c] = b;
       }
     }
-    const Basins b = partition_basins({g.population, g.travel(), g.pairs, hours, locked}, {0.15});
+    const Basins b =
+        partition_basins({g.population, round_trip_of(g.travel()), g.pairs, hours, locked}, {0.15});
     ++runs;
     ASSERT_TRUE(b.unreachable.empty());
     for (std::uint32_t c = 0; c < n; ++c) {
@@ -167,7 +169,8 @@ TEST(Basins, AnIslandJoinsItsNearestBasinAndAnUnreachableOneNone) {
   std::vector<std::uint32_t> locked(n, kNoBasin);
   locked[0] = 0;
   locked[3] = 1;
-  const Basins b = partition_basins({population, TravelMinutes{ids, m}, pairs, hours, locked}, {});
+  const Basins b = partition_basins(
+      {population, round_trip_of(TravelMinutes{ids, m}), pairs, hours, locked}, {});
   EXPECT_EQ(b.of[4], 1u) << "the ferry lands at commune 3";
   EXPECT_EQ(b.of[5], kNoBasin);
   EXPECT_EQ(b.unreachable, std::vector<std::uint32_t>{5});
@@ -182,7 +185,8 @@ TEST(Basins, AnIndivisibleTownIsReportedNotHidden) {
   locked[0] = 0;
   locked[4] = 1;
   const std::vector<double> hours{35, 35};
-  const Basins b = partition_basins({population, g.travel(), g.pairs, hours, locked}, {0.15});
+  const Basins b =
+      partition_basins({population, round_trip_of(g.travel()), g.pairs, hours, locked}, {0.15});
   EXPECT_EQ(b.of, (std::vector<std::uint32_t>{0, 1, 1, 1, 1}))
       << "the town alone, as far as it goes";
   EXPECT_GT(b.worst_deviation, 0.8);
@@ -192,11 +196,13 @@ TEST(Basins, InconsistentProblemsAreRefused) {
   const Grid g(2, 2, 5);
   std::vector<std::uint32_t> locked(4, kNoBasin);
   const std::vector<double> zero{0}, one{35};
-  EXPECT_THROW(partition_basins({g.population, g.travel(), g.pairs, zero, locked}, {}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      partition_basins({g.population, round_trip_of(g.travel()), g.pairs, zero, locked}, {}),
+      std::invalid_argument);
   locked[0] = 3;
-  EXPECT_THROW(partition_basins({g.population, g.travel(), g.pairs, one, locked}, {}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      partition_basins({g.population, round_trip_of(g.travel()), g.pairs, one, locked}, {}),
+      std::invalid_argument);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct World {
   geo::TravelGraph graph = geo::adjacency_travel_graph(territory, adjacency, {});
   geo::TravelTable table = geo::build_travel_table(graph, geo::all_communes(territory), kCutoff);
   const geo::Grouping& epci = *territory.grouping("epci");
-  DeploymentInputs inputs() const { return {territory, table, adjacency, minutes_among_on(graph)}; }
+  DeploymentInputs inputs() const { return {territory, table, adjacency, minutes_row_on(graph)}; }
 
   std::vector<geo::CommuneId> members(geo::GroupId g) const {
     std::vector<geo::CommuneId> out;

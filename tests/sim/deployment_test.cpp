@@ -33,19 +33,21 @@ struct Agglo {
   std::vector<std::vector<float>> minutes = test::grid_minutes(kW, kH, 6);
   geo::TravelTable table = test::table_from_matrix(minutes, test::iota_ids(kN), 45);
   geo::Adjacency adjacency = test::grid_adjacency(kW, kH);
-  MinutesAmong among = [this](std::span<const geo::CommuneId> communes) {
+  // Minutes rows from the dense matrix, as geo::TravelRows gives them from a graph.
+  MinutesRow rows = [this](geo::CommuneId source, std::span<const geo::CommuneId> targets,
+                           bool towards) {
     std::vector<float> out;
-    for (geo::CommuneId a : communes)
-      for (geo::CommuneId b : communes) out.push_back(minutes[a][b]);
+    for (geo::CommuneId t : targets)
+      out.push_back(towards ? minutes[t][source] : minutes[source][t]);
     return out;
   };
-  DeploymentInputs inputs() const { return {territory, table, adjacency, among}; }
+  DeploymentInputs inputs() const { return {territory, table, adjacency, rows}; }
 
-  PostTable posts(const std::string& rows) const {
+  PostTable posts(const std::string& lines) const {
     std::istringstream in(
         "id,host_type,home_commune,weekly_hours,strategy,sites,group_key,site_count,round,"
         "max_stops,communes\n" +
-        rows);
+        lines);
     return read_posts_csv(in, "posts.csv", territory);
   }
   // The city's own two advisors, then the agglomeration's team.
@@ -298,7 +300,7 @@ TEST(Deployment, IsTheSameOnARealTravelGraph) {
                                   "M2,epci,C6,35,multi_centre,,epci,2,,,\n"
                                   "R,epci,C17,35,roaming,,epci,,weekly,5,\n");
   const Deployment on_graph =
-      deploy({a.territory, table, a.adjacency, minutes_among_on(graph)}, posts, {});
+      deploy({a.territory, table, a.adjacency, minutes_row_on(graph)}, posts, {});
   const Deployment dense = deploy(a.inputs(), posts, {});
   EXPECT_EQ(on_graph.site_commune, dense.site_commune);
   EXPECT_EQ(on_graph.site_weekly_hours, dense.site_weekly_hours);
@@ -344,7 +346,7 @@ TEST(Deployment, SiteWithoutTableRowIsAnError) {
   const Agglo a;
   const geo::TravelTable partial = test::table_from_matrix(a.minutes, {0, 1}, 45);
   try {
-    deploy({a.territory, partial, a.adjacency, a.among}, a.posts("P9,commune,C4,35,,,,,,,\n"), {});
+    deploy({a.territory, partial, a.adjacency, a.rows}, a.posts("P9,commune,C4,35,,,,,,,\n"), {});
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("post P9: site C4 has no row"), std::string::npos)

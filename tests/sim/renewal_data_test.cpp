@@ -84,7 +84,7 @@ struct Department {
                              .funding = Funding::private_body,
                              .renewal_probability = 0.5});
     }
-    const DeploymentInputs inputs{territory, table, adjacency, minutes_among_on(*graph)};
+    const DeploymentInputs inputs{territory, table, adjacency, minutes_row_on(*graph)};
     base = deploy(inputs, posts, deploy_options);
     model.emplace(territory, table, CoverageOptions{.thresholds_minutes = {20, 30}});
     realloc.emplace(inputs, posts, base, *model, deploy_options, ReallocationOptions{});

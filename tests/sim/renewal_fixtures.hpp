@@ -22,10 +22,12 @@ struct Scenario {
   std::vector<std::vector<float>> minutes;
   geo::TravelTable table;
   geo::Adjacency adjacency;
-  MinutesAmong among = [this](std::span<const geo::CommuneId> communes) {
+  // Minutes rows from the dense matrix, as geo::TravelRows gives them from a graph.
+  MinutesRow rows = [this](geo::CommuneId source, std::span<const geo::CommuneId> targets,
+                           bool towards) {
     std::vector<float> out;
-    for (geo::CommuneId a : communes)
-      for (geo::CommuneId b : communes) out.push_back(minutes[a][b]);
+    for (geo::CommuneId t : targets)
+      out.push_back(towards ? minutes[t][source] : minutes[source][t]);
     return out;
   };
   PostTable posts;
@@ -59,7 +61,7 @@ struct Scenario {
     posts.posts.push_back(p);
     return posts.posts.back();
   }
-  DeploymentInputs inputs() const { return {territory, table, adjacency, among}; }
+  DeploymentInputs inputs() const { return {territory, table, adjacency, rows}; }
   void build(ReallocationOptions options = {}) {
     base = deploy(inputs(), posts, deploy_options);
     model.emplace(territory, table, CoverageOptions{.thresholds_minutes = {15, 30}});

@@ -54,7 +54,7 @@ Deployment plan(const geo::Territory& t, const geo::SpeedModel& speeds) {
   const geo::Adjacency adjacency = geo::build_adjacency(t);
   const geo::TravelGraph graph = geo::adjacency_travel_graph(t, adjacency, speeds);
   const geo::TravelTable table = geo::build_travel_table(graph, geo::all_communes(t), 45);
-  return deploy({t, table, adjacency, minutes_among_on(graph)}, roaming_posts(t), {});
+  return deploy({t, table, adjacency, minutes_row_on(graph)}, roaming_posts(t), {});
 }
 
 TEST(RoamingData, LorientAgglomerationReportsGroixWithoutAFerry) {
