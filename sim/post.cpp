@@ -148,6 +148,12 @@ void validate(const Post& post, const geo::Territory& territory, const std::stri
   if (post.strategy == Strategy::centrality && post.sites.size() > 1)
     fail("sites",
          "a centrality post works from one site, got " + std::to_string(post.sites.size()));
+  if (post.strategy == Strategy::centrality && !post.sites.empty() &&
+      post.sites.front().weekly_hours &&
+      std::abs(*post.sites.front().weekly_hours - post.weekly_hours) > 1e-9)
+    fail("sites", "a centrality post works all its " + std::to_string(post.weekly_hours) +
+                      " hours at its site; to split them, make it multi_centre (sites) or "
+                      "roaming (stops)");
   if (post.strategy == Strategy::centrality && post.group_key.empty()) {
     if (!post.communes.empty())
       fail("communes", "a basin belongs to a team: give the post a group_key");

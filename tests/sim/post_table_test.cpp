@@ -167,6 +167,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCell{"P,commune,C0,,,,,,,,,C1:abc", "line 3, column sites", "number > 0"},
         BadCell{"P,commune,C0,,,,,,,,,C1:0", "line 3, column sites", "number > 0"},
         BadCell{"P,commune,C0,20,,,,,,,,C1:30", "line 3, sites", "exceed the post's weekly"},
+        BadCell{"P,commune,C0,20,,,,,,,,C1:15", "line 3, sites", "make it multi_centre"},
         BadCell{"P,commune,C0,,,,,,,,,C1;C7", "line 3, column sites", "\"C7\" is not"},
         BadCell{"P,commune,C3,,roaming,epci,,,,,,", "line 3, column group",
                 "belongs to no \"epci\""},
