@@ -137,6 +137,8 @@ void read_travel(const YamlSection& root, Scenario& out) {
     tr.adjacency.tolerance_m = a->non_negative("tolerance_m", tr.adjacency.tolerance_m);
     tr.speeds.detour_factor = a->in_range("detour_factor", tr.speeds.detour_factor, 1.0, 5.0);
     tr.speeds.speed_kmh = a->positive("speed_kmh", tr.speeds.speed_kmh);
+    // Listed classes replace the defaults; an empty list drives every commune at speed_kmh.
+    if (a->has("density_speeds")) tr.speeds.density_classes.clear();
     for (const YamlSection& d : a->list("density_speeds", {"min_density", "speed_kmh"}))
       tr.speeds.density_classes.push_back(
           {d.non_negative("min_density", 0), d.positive("speed_kmh", 1)});

@@ -1,0 +1,284 @@
+#include "geo/detail/road_build.hpp"
+
+#include <algorithm>
+#include <boost/graph/strong_components.hpp>
+#include <cmath>
+#include <limits>
+
+#include "geo/error.hpp"
+#include "geo/spatial_order.hpp"
+
+namespace covsim::geo::detail {
+
+namespace {
+constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
+
+// Keeps the nodes with keep[v] (renumbered in order) and the edges between two of them.
+RoadNetwork keep_nodes(const RoadNetwork& net, const std::vector<std::uint8_t>& keep,
+                       std::vector<std::uint32_t>& renumber) {
+  renumber.assign(net.node.size(), kDropped);
+  RoadNetwork kept;
+  for (std::uint32_t v = 0; v < net.node.size(); ++v) {
+    if (!keep[v]) continue;
+    renumber[v] = static_cast<std::uint32_t>(kept.node.size());
+    kept.node.push_back(net.node[v]);
+  }
+  return kept;
+}
+
+// Out- and in-edges of every node as CSR over edge indices.
+struct Incidence {
+  std::vector<std::uint32_t> out_first, out_edge, in_first, in_edge;
+
+  explicit Incidence(const RoadNetwork& net) {
+    const std::size_t n = net.node.size();
+    out_first.assign(n + 1, 0);
+    in_first.assign(n + 1, 0);
+    for (const Edge& e : net.edges) {
+      ++out_first[e.from + 1];
+      ++in_first[e.to + 1];
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      out_first[v + 1] += out_first[v];
+      in_first[v + 1] += in_first[v];
+    }
+    out_edge.resize(net.edges.size());
+    in_edge.resize(net.edges.size());
+    std::vector<std::uint32_t> o(out_first.begin(), out_first.end() - 1);
+    std::vector<std::uint32_t> i(in_first.begin(), in_first.end() - 1);
+    for (std::uint32_t e = 0; e < net.edges.size(); ++e) {
+      out_edge[o[net.edges[e].from]++] = e;
+      in_edge[i[net.edges[e].to]++] = e;
+    }
+  }
+  std::uint32_t outs(std::uint32_t v) const { return out_first[v + 1] - out_first[v]; }
+  std::uint32_t ins(std::uint32_t v) const { return in_first[v + 1] - in_first[v]; }
+};
+
+// A node a route only passes through (see contract_chains).
+bool pass_through(const RoadNetwork& net, const Incidence& inc, std::uint32_t v) {
+  const std::uint32_t outs = inc.outs(v), ins = inc.ins(v);
+  auto out_to = [&](std::uint32_t k) { return net.edges[inc.out_edge[inc.out_first[v] + k]].to; };
+  auto in_from = [&](std::uint32_t k) { return net.edges[inc.in_edge[inc.in_first[v] + k]].from; };
+  if (outs == 1 && ins == 1) return out_to(0) != in_from(0);
+  if (outs == 2 && ins == 2) {
+    const std::uint32_t a = out_to(0), b = out_to(1);
+    if (a == b) return false;
+    const std::uint32_t c = in_from(0), d = in_from(1);
+    return (c == a && d == b) || (c == b && d == a);
+  }
+  return false;
+}
+}  // namespace
+
+void check_speed_options(const RoadOptions& o, const std::string& file) {
+  for (const auto& [cls, kmh] : o.speed_kmh)
+    if (!(kmh > 0) || !std::isfinite(kmh))
+      throw InputError(file, "speed of road class '" + cls + "'",
+                       "must be a positive number of km/h, got " + std::to_string(kmh));
+  if (o.unknown_class_speed_kmh &&
+      (!(*o.unknown_class_speed_kmh > 0) || !std::isfinite(*o.unknown_class_speed_kmh)))
+    throw InputError(file, "speed of unknown road classes", "must be a positive number of km/h");
+  if (!(o.urban_limit_share > 0) || !(o.rural_limit_share > 0) || o.urban_limit_share > 2 ||
+      o.rural_limit_share > 2)
+    throw InputError(file, "share of the speed limit", "must be between 0 (excluded) and 2");
+}
+
+std::optional<double> class_speed(const RoadOptions& o, const std::string& cls,
+                                  RoadReport& report) {
+  if (cls.empty() || o.ignored_classes.count(cls)) {
+    ++report.ignored_by_class[cls.empty() ? "(no class)" : cls];
+    return std::nullopt;
+  }
+  if (auto it = o.speed_kmh.find(cls); it != o.speed_kmh.end()) return it->second;
+  ++report.unknown_by_class[cls];
+  return o.unknown_class_speed_kmh;
+}
+
+void refuse_unknown_classes(const RoadOptions& o, const RoadReport& report, const std::string& file,
+                            const std::string& where) {
+  if (report.unknown_by_class.empty() || o.unknown_class_speed_kmh) return;
+  std::string listed;
+  for (const auto& [cls, n] : report.unknown_by_class)
+    listed += (listed.empty() ? "" : ", ") + cls + " (" + std::to_string(n) + ")";
+  throw InputError(file, where,
+                   "road classes with no speed: " + listed +
+                       "; give them a speed, ignore them, or set a speed for unknown classes");
+}
+
+RoadNetwork largest_strong_component(RoadNetwork net, RoadReport& report) {
+  const std::size_t n = net.node.size();
+  const TravelGraph all = make_travel_graph("road", n, net.edges);
+  std::vector<std::uint32_t> component(n);
+  const auto count = boost::strong_components(
+      all.forward,
+      boost::make_iterator_property_map(component.data(), get(boost::vertex_index, all.forward)));
+  std::vector<std::size_t> size(static_cast<std::size_t>(count), 0);
+  for (std::uint32_t c : component) ++size[c];
+  const auto main =
+      static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
+  std::vector<std::uint8_t> keep(n);
+  for (std::uint32_t v = 0; v < n; ++v) keep[v] = component[v] == main;
+  std::vector<std::uint32_t> renumber;
+  RoadNetwork kept = keep_nodes(net, keep, renumber);
+  for (std::size_t e = 0; e < net.edges.size(); ++e) {
+    const Edge& x = net.edges[e];
+    if (renumber[x.from] == kDropped || renumber[x.to] == kDropped) continue;
+    kept.edges.push_back({renumber[x.from], renumber[x.to], x.minutes});
+    kept.metres.push_back(net.metres[e]);
+  }
+  report.nodes_read = n;
+  report.nodes_kept = kept.node.size();
+  return kept;
+}
+
+RoadNetwork contract_chains(RoadNetwork net, RoadReport& report) {
+  const std::size_t n = net.node.size();
+  const Incidence inc(net);
+  std::vector<std::uint8_t> keep(n);
+  bool any_kept = false;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    keep[v] = !pass_through(net, inc, v);
+    any_kept = any_kept || keep[v];
+  }
+  if (!any_kept && n > 0) keep[0] = 1;  // a network that is one ring: keep a node of it
+  std::vector<std::uint32_t> renumber;
+  RoadNetwork out = keep_nodes(net, keep, renumber);
+  // Contracted nodes keep their place on their chain, recorded by the first walk along it.
+  std::vector<std::uint32_t> inner_of(n, kDropped);
+  std::vector<std::pair<std::uint32_t, double>> walked;  // (node, minutes from the chain start)
+  for (std::uint32_t u = 0; u < n; ++u) {
+    if (!keep[u]) continue;
+    for (std::uint32_t k = inc.out_first[u]; k < inc.out_first[u + 1]; ++k) {
+      std::uint32_t e = inc.out_edge[k];
+      double minutes = net.edges[e].minutes, metres = net.metres[e];
+      std::uint32_t previous = u, at = net.edges[e].to;
+      walked.clear();
+      // Each step leaves a pass-through node by its edge not leading back; a chain ends at a
+      // kept node, so at most n steps.
+      for (std::size_t steps = 0; !keep[at] && steps <= n; ++steps) {
+        walked.emplace_back(at, minutes);
+        std::uint32_t next_edge = inc.out_edge[inc.out_first[at]];
+        if (inc.outs(at) == 2 && net.edges[next_edge].to == previous)
+          next_edge = inc.out_edge[inc.out_first[at] + 1];
+        minutes += net.edges[next_edge].minutes;
+        metres += net.metres[next_edge];
+        previous = at;
+        at = net.edges[next_edge].to;
+      }
+      if (!keep[at]) continue;
+      for (const auto& [v, from_start] : walked) {
+        if (inner_of[v] != kDropped) continue;
+        inner_of[v] = static_cast<std::uint32_t>(out.inner.size());
+        out.inner_node.push_back(net.node[v]);
+        out.inner.push_back({renumber[u], renumber[at], static_cast<float>(from_start),
+                             static_cast<float>(minutes - from_start), inc.outs(v) == 2});
+      }
+      if (at == u) continue;  // a loop back to where it started shortens nothing
+      out.edges.push_back({renumber[u], renumber[at], static_cast<float>(minutes)});
+      out.metres.push_back(metres);
+    }
+  }
+  report.nodes_contracted += n - out.node.size();
+  return out;
+}
+
+RoadNetwork hilbert_numbered(RoadNetwork net) {
+  const std::vector<std::uint32_t> order = hilbert_order(net.node);
+  std::vector<std::uint32_t> vertex_of(order.size());
+  std::vector<Point> node(order.size());
+  for (std::uint32_t v = 0; v < order.size(); ++v) {
+    vertex_of[order[v]] = v;
+    node[v] = net.node[order[v]];
+  }
+  net.node = std::move(node);
+  for (Edge& e : net.edges) e = {vertex_of[e.from], vertex_of[e.to], e.minutes};
+  for (InnerNode& i : net.inner) {
+    i.from = vertex_of[i.from];
+    i.to = vertex_of[i.to];
+  }
+  return net;
+}
+
+NodeSnapper::NodeSnapper(std::span<const Point> node) : index_(node.size()) {
+  for (std::uint32_t i = 0; i < node.size(); ++i) index_[i] = i;
+  std::sort(index_.begin(), index_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return node[a].x < node[b].x || (node[a].x == node[b].x && a < b);
+  });
+  sorted_.reserve(node.size());
+  for (std::uint32_t i : index_) sorted_.push_back(node[i]);
+}
+
+std::pair<std::uint32_t, double> NodeSnapper::nearest(Point p) const {
+  auto mid = std::lower_bound(sorted_.begin(), sorted_.end(), p.x,
+                              [](const Point& a, double x) { return a.x < x; });
+  std::size_t best = 0;
+  double best_d2 = std::numeric_limits<double>::infinity();
+  auto consider = [&](std::size_t i) {
+    const double dx = sorted_[i].x - p.x, dy = sorted_[i].y - p.y;
+    const double d2 = dx * dx + dy * dy;
+    if (d2 < best_d2 || (d2 == best_d2 && index_[i] < index_[best])) {
+      best_d2 = d2;
+      best = i;
+    }
+    return dx * dx <= best_d2;
+  };
+  const auto m = static_cast<std::size_t>(mid - sorted_.begin());
+  for (std::size_t i = m; i < sorted_.size() && consider(i);) ++i;
+  for (std::size_t i = m; i > 0 && consider(i - 1);) --i;
+  return {index_[best], std::sqrt(best_d2)};
+}
+
+RoadGraph snap_communes(const Territory& territory, const RoadNetwork& net,
+                        const RoadOptions& options, RoadReport report) {
+  RoadGraph out;
+  const std::size_t n = net.node.size();
+  std::vector<Point> all(net.node);
+  all.insert(all.end(), net.inner_node.begin(), net.inner_node.end());
+  const NodeSnapper snapper(all);
+  std::vector<Edge> edges = net.edges;
+  std::vector<std::uint32_t> vertex_of_inner(net.inner.size(), kDropped);
+  std::size_t vertices = n;
+  auto vertex_of = [&](std::uint32_t node) {
+    if (node < n) return node;
+    std::uint32_t& v = vertex_of_inner[node - n];
+    if (v == kDropped) {  // brought back: linked to its chain's ends
+      v = static_cast<std::uint32_t>(vertices++);
+      const InnerNode& i = net.inner[node - n];
+      edges.push_back({i.from, v, i.from_minutes});
+      edges.push_back({v, i.to, i.to_minutes});
+      if (i.two_way) {
+        edges.push_back({i.to, v, i.to_minutes});
+        edges.push_back({v, i.from, i.from_minutes});
+      }
+    }
+    return v;
+  };
+  out.graph.commune_vertex.resize(territory.size());
+  out.graph.access_minutes.resize(territory.size());
+  double total_snap = 0;
+  report.max_snap_m = 0;
+  report.far_snaps.clear();
+  for (CommuneId c = 0; c < territory.size(); ++c) {
+    const auto [node, metres] = snapper.nearest(territory.demand[c]);
+    out.graph.commune_vertex[c] = vertex_of(node);
+    out.graph.access_minutes[c] =
+        static_cast<float>(metres / 1000 * options.access_detour / options.access_speed_kmh * 60);
+    total_snap += metres;
+    report.max_snap_m = std::max(report.max_snap_m, metres);
+    if (metres > options.far_snap_m) report.far_snaps.push_back(c);
+  }
+  report.mean_snap_m = total_snap / static_cast<double>(territory.size());
+  const std::vector<std::uint32_t> commune_vertex = std::move(out.graph.commune_vertex);
+  std::vector<float> access = std::move(out.graph.access_minutes);
+  out.graph = make_travel_graph("road", vertices, std::move(edges));
+  out.graph.commune_vertex = commune_vertex;
+  out.graph.access_minutes = std::move(access);
+  report.edges_kept = net.edges.size();
+  report.kilometres_kept = 0;
+  for (double m : net.metres) report.kilometres_kept += m / 1000;
+  out.report = std::move(report);
+  return out;
+}
+
+}  // namespace covsim::geo::detail
