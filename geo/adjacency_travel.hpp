@@ -33,11 +33,11 @@ struct ExtraLink {
 
 // Defaults (2026-12), set on what can be checked without a held-out routing matrix: the
 // Nièvre pairs of issue 13 (by road Nevers-Cosne-Cours-sur-Loire about 42 min, Nevers-La
-// Charité-sur-Loire about 22; tests/geo/adjacency_travel_data_test.cpp holds them within 15 %),
-// neighbouring rural communes unchanged (trips under 8 minutes keep 60 km/h over 1.3 x the
-// straight line, within about 15 % of the road there), and French road speeds: town centres
-// crossed at 30 km/h, suburbs at 45, main roads between towns at 1.7 x 46 = 78 km/h of
-// straight-line progress.
+// Charité-sur-Loire about 22; the model now says 42.3 and 24.0, where it said 66.6 and 34.5:
+// tests/geo/adjacency_travel_data_test.cpp), trips between neighbouring rural communes
+// unchanged (under 6 minutes: 60 km/h over 1.3 x the straight line, within about 15 % of the
+// road there), and French road speeds: town centres crossed at 30 km/h, suburbs at 45, and
+// beyond the first 6 minutes main roads at 1.75 x 46 = 81 km/h of straight-line progress.
 struct SpeedModel {
   // Road distance / straight distance between neighbouring demand points.
   double detour_factor = 1.3;
@@ -48,8 +48,8 @@ struct SpeedModel {
   std::vector<DensityClass> density_classes = {{300, 45}, {1000, 30}};
   // Trip curve (TripCurve in geo/travel_graph.hpp): beyond `long_trip_from_minutes` of a trip
   // the rest runs `long_trip_speedup` times faster. Speedup 1: every trip at leg speeds.
-  double long_trip_from_minutes = 8;
-  double long_trip_speedup = 1.7;
+  double long_trip_from_minutes = 6;
+  double long_trip_speedup = 1.75;
   std::vector<ExtraLink> extra_links = {};
 
   // Speed when crossing commune `c`; throws covsim::Error when the model is invalid.
