@@ -84,6 +84,38 @@ int main(int argc, char** argv) {
   exp->add_option("--to", export_options.out, "Output: .png .svg .pdf .gpkg .geojson .shp")
       ->required();
 
+  TravelCommandOptions travel_options;
+  CLI::App* travel = app.add_subcommand(
+      "travel",
+      "Write the commune-to-commune minutes the scenario uses (within its cut-off) as an OD "
+      "table the od model reads back");
+  travel
+      ->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
+      ->check(CLI::ExistingFile);
+  travel->add_option("--to", travel_options.to, "Output CSV (origin,destination,minutes)")
+      ->required();
+  travel->add_flag("--overwrite", travel_options.overwrite, "Replace an existing file");
+
+  CalibrateOptions calibrate_options;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate",
+      "Fit the adjacency model's speeds to a reference table of car minutes; print the "
+      "agreement before and after and the fitted travel section");
+  calibrate
+      ->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--od", calibrate_options.reference, "Reference table (CSV)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--origin", calibrate_options.origin_column, "Origin code column");
+  calibrate->add_option("--destination", calibrate_options.destination_column,
+                        "Destination code column");
+  calibrate->add_option("--minutes", calibrate_options.minutes_column, "Minutes column");
+  calibrate->add_option_function<std::string>(
+      "--to", [&](const std::string& f) { calibrate_options.to = f; },
+      "Also write the fitted travel section to this YAML file");
+  calibrate->add_flag("--overwrite", calibrate_options.overwrite, "Replace an existing file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +137,8 @@ int main(int argc, char** argv) {
     if (inspect->parsed()) return command_inspect(common, log, progress);
     if (generate->parsed()) return command_generate(generate_options, log);
     if (exp->parsed()) return command_export(common, export_options, log, progress);
+    if (travel->parsed()) return command_travel(common, travel_options, log, progress);
+    if (calibrate->parsed()) return command_calibrate(common, calibrate_options, log, progress);
   } catch (const covsim::InputError& e) {
     std::cerr << "covsim: error: " << e.what() << "\n";
     return kBadInput;

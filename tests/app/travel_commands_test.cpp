@@ -1,0 +1,121 @@
+// covsim travel and covsim calibrate in-process: the minutes `travel` writes read back through
+// the od model to the run's own table; `calibrate` recovers the speeds a table was made with;
+// an existing output stops either before any work.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "app/pipeline.hpp"
+#include "app/scenario.hpp"
+#include "geo/error.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace covsim::app {
+namespace {
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+TEST(CommandTravel, OdModelReadsBackTheRunsMinutes) {
+  test::TempDir dir;
+  std::ostringstream log;
+  ASSERT_EQ(command_travel({}, {.to = dir / "od.csv"}, log, null_progress()), kOk) << log.str();
+
+  const Scenario run = default_scenario();
+  Prepared a = prepare_territory(run, null_progress(), log);
+  prepare_travel(run, a, null_progress(), log);
+  ASSERT_FALSE(a.graph.trip.identity());  // the curve is part of what must come back
+
+  Scenario od = default_scenario();
+  od.travel.model = "od";
+  od.travel.od.file = dir / "od.csv";
+  Prepared b = prepare_territory(od, null_progress(), log);
+  prepare_travel(od, b, null_progress(), log);
+  ASSERT_EQ(b.graph.model, "od-matrix");
+  ASSERT_EQ(a.table.rows(), b.table.rows());
+  EXPECT_EQ(a.table.entries(), b.table.entries());
+  std::size_t differ = 0;
+  for (geo::RowId r = 0; r < a.table.rows(); ++r) {
+    const auto x = a.table.row(r), y = b.table.row(r);
+    ASSERT_EQ(x.size(), y.size()) << "row " << r;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ASSERT_EQ(x[i].commune, y[i].commune);
+      EXPECT_NEAR(x[i].minutes, y[i].minutes, 1e-4);
+      differ += x[i].minutes != y[i].minutes;
+    }
+  }
+  EXPECT_EQ(differ, 0u) << "minutes written as the shortest exact text read back bit for bit";
+}
+
+TEST(CommandTravel, ExistingFileStopsBeforeAnyWork) {
+  test::TempDir dir;
+  std::ofstream(dir / "od.csv") << "keep me\n";
+  std::ostringstream log;
+  EXPECT_THROW(command_travel({}, {.to = dir / "od.csv"}, log, null_progress()), OutputError);
+  EXPECT_EQ(log.str(), "");  // not even the territory was generated
+  EXPECT_THROW(command_travel({}, {.to = dir / "no" / "od.csv"}, log, null_progress()),
+               OutputError);
+  EXPECT_EQ(command_travel({}, {.to = dir / "od.csv", .overwrite = true}, log, null_progress()),
+            kOk);
+}
+
+TEST(CommandCalibrate, RecoversTheSpeedsATableWasWrittenWith) {
+  test::TempDir dir;
+  // The embedded default with other speeds: 72 km/h, long trips from 9 min at 1.45 x.
+  std::ofstream(dir / "known.yaml") << replaced(
+      default_scenario_text(), "    speed_kmh: 60\n",
+      "    speed_kmh: 72\n    long_trip_from_minutes: 9\n    long_trip_speedup: 1.45\n");
+  std::ostringstream log;
+  CommonOptions known;
+  known.scenario = dir / "known.yaml";
+  ASSERT_EQ(command_travel(known, {.to = dir / "reference.csv"}, log, null_progress()), kOk);
+
+  CalibrateOptions c;
+  c.reference = dir / "reference.csv";
+  c.to = dir / "fitted.yaml";
+  std::ostringstream out;
+  ASSERT_EQ(command_calibrate({}, c, out, null_progress()), kOk) << out.str();
+  EXPECT_NE(out.str().find("before: "), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("after : "), std::string::npos) << out.str();
+
+  const YAML::Node fitted = YAML::LoadFile((dir / "fitted.yaml").string())["travel"]["adjacency"];
+  EXPECT_NEAR(fitted["speed_kmh"].as<double>(), 72, 72 * 0.01);
+  EXPECT_NEAR(fitted["long_trip_from_minutes"].as<double>(), 9, 0.2);
+  EXPECT_NEAR(fitted["long_trip_speedup"].as<double>(), 1.45, 0.01);
+  EXPECT_NEAR(fitted["density_speeds"][0]["speed_kmh"].as<double>(), 30, 30 * 0.02);
+  EXPECT_NEAR(fitted["density_speeds"][1]["speed_kmh"].as<double>(), 45, 45 * 0.02);
+
+  // The written section is a valid travel section: a scenario made of it reads.
+  std::ifstream in(dir / "fitted.yaml");
+  std::stringstream section;
+  section << in.rdbuf();
+  const Scenario s = parse_scenario("territory: {synthetic: {seed: 1}}\n" + section.str(),
+                                    "fitted.yaml", dir.path());
+  EXPECT_NEAR(s.travel.speeds.speed_kmh, 72, 72 * 0.01);
+
+  EXPECT_THROW(command_calibrate({}, c, out, null_progress()), OutputError);  // exists now
+}
+
+TEST(CommandCalibrate, BadReferenceNamesFileAndLine) {
+  test::TempDir dir;
+  std::ofstream(dir / "ref.csv") << "origin,destination,minutes\n99001,99002,abc\n";
+  CalibrateOptions c;
+  c.reference = dir / "ref.csv";
+  std::ostringstream log;
+  try {
+    command_calibrate({}, c, log, null_progress());
+    FAIL() << "bad minutes accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.file().find("ref.csv"), std::string::npos);
+    EXPECT_EQ(e.where(), "line 2");
+  }
+}
+
+}  // namespace
+}  // namespace covsim::app
