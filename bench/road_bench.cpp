@@ -150,6 +150,15 @@ void run(const Options& o) {
   const geo::TravelTable rows = geo::build_travel_table(bare, sample, o.cutoff);
   write_rows(rows, bare, sample, o.out / "covsim_rows_45.csv");
   write_edges(bare.reverse, o.out / "edges.csv");
+  // pgRouting reports every junction; covsim's rows hold the vertices communes sit on.
+  geo::detail::write_atomically(o.out / "target_vertices.csv", true, [&](const auto& p) {
+    std::vector<std::uint32_t> v(bare.commune_vertex);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    std::ofstream f(p);
+    f << "vertex\n";
+    for (std::uint32_t x : v) f << x << '\n';
+  });
   log.measure("sample_sources", static_cast<double>(sample.size()));
   log.measure("peak_rss_mib", peak_rss_mib());
   geo::detail::write_atomically(o.out / "covsim.json", true, [&](const std::filesystem::path& p) {
