@@ -13,6 +13,13 @@
 
 namespace {
 
+// The optional scenario file of a subcommand that writes one file (travel, calibrate).
+void add_scenario(CLI::App* cmd, std::string& scenario, bool& overwrite) {
+  cmd->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--overwrite", overwrite, "Replace an existing file");
+}
+
 void add_common(CLI::App* cmd, covsim::app::CommonOptions& o, std::string& scenario) {
   cmd->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
       ->check(CLI::ExistingFile);
@@ -89,21 +96,16 @@ int main(int argc, char** argv) {
       "travel",
       "Write the commune-to-commune minutes the scenario uses (within its cut-off) as an OD "
       "table the od model reads back");
-  travel
-      ->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
-      ->check(CLI::ExistingFile);
+  add_scenario(travel, scenario, travel_options.overwrite);
   travel->add_option("--to", travel_options.to, "Output CSV (origin,destination,minutes)")
       ->required();
-  travel->add_flag("--overwrite", travel_options.overwrite, "Replace an existing file");
 
   CalibrateOptions calibrate_options;
   CLI::App* calibrate = app.add_subcommand(
       "calibrate",
       "Fit the adjacency model's speeds to a reference table of car minutes; print the "
       "agreement before and after and the fitted travel section");
-  calibrate
-      ->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
-      ->check(CLI::ExistingFile);
+  add_scenario(calibrate, scenario, calibrate_options.overwrite);
   calibrate->add_option("--od", calibrate_options.reference, "Reference table (CSV)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -114,7 +116,6 @@ int main(int argc, char** argv) {
   calibrate->add_option_function<std::string>(
       "--to", [&](const std::string& f) { calibrate_options.to = f; },
       "Also write the fitted travel section to this YAML file");
-  calibrate->add_flag("--overwrite", calibrate_options.overwrite, "Replace an existing file");
 
   try {
     app.parse(argc, argv);
