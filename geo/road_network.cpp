@@ -420,8 +420,12 @@ std::string RoadReport::to_text(const Territory& territory) const {
     << std::lround(kilometres_kept) << " km of road\n"
     << "  communes snapped to their nearest node: mean " << std::lround(mean_snap_m) << " m, max "
     << std::lround(max_snap_m) << " m\n";
-  for (CommuneId c : far_snaps)
-    s << "  far from any road: " << territory.code[c] << " " << territory.name[c] << "\n";
+  constexpr std::size_t kListed = 20;  // a national run may have hundreds (overseas communes)
+  for (std::size_t i = 0; i < far_snaps.size() && i < kListed; ++i)
+    s << "  far from any road: " << territory.code[far_snaps[i]] << " "
+      << territory.name[far_snaps[i]] << "\n";
+  if (far_snaps.size() > kListed)
+    s << "  ... and " << far_snaps.size() - kListed << " more communes far from any road\n";
   if (!cache.empty()) s << "  cache: " << cache << "\n";
   return s.str();
 }

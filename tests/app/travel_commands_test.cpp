@@ -11,6 +11,7 @@
 #include "app/pipeline.hpp"
 #include "app/scenario.hpp"
 #include "geo/error.hpp"
+#include "tests/error_message.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::app {
@@ -115,6 +116,38 @@ TEST(CommandCalibrate, BadReferenceNamesFileAndLine) {
     EXPECT_NE(e.file().find("ref.csv"), std::string::npos);
     EXPECT_EQ(e.where(), "line 2");
   }
+}
+
+TEST(ScenarioTravelKeys, NewKeysReadAndBadValuesNameFileAndLine) {
+  const std::string head = "territory: {synthetic: {seed: 1}}\n";
+  const Scenario s = parse_scenario(head +
+                                        "travel:\n"
+                                        "  adjacency:\n"
+                                        "    long_trip_from_minutes: 12\n"
+                                        "    long_trip_speedup: 1.2\n"
+                                        "    density_speeds: []\n"
+                                        "  road: {file: r.osm.pbf, maxspeed: false, cache: false,\n"
+                                        "         cache_dir: cache}\n",
+                                    "s.yaml", "/data");
+  EXPECT_FLOAT_EQ(static_cast<float>(s.travel.speeds.long_trip_from_minutes), 12);
+  EXPECT_DOUBLE_EQ(s.travel.speeds.long_trip_speedup, 1.2);
+  EXPECT_TRUE(s.travel.speeds.density_classes.empty());  // [] replaces the defaults
+  EXPECT_FALSE(s.travel.road.use_maxspeed);
+  EXPECT_FALSE(s.travel.road.cache);
+  EXPECT_EQ(s.travel.road.cache_dir, std::filesystem::path("/data/cache"));
+  EXPECT_EQ(parse_scenario(head, "d.yaml", "/").travel.speeds.density_classes.size(), 2u);
+
+  auto error = [&](const std::string& travel) {
+    return test::error_message<InputError>(
+        [&] { parse_scenario(head + travel, "s.yaml", "/data"); });
+  };
+  const std::string speedup = error("travel:\n  adjacency: {long_trip_speedup: 7}\n");
+  EXPECT_NE(speedup.find("s.yaml:3"), std::string::npos) << speedup;
+  EXPECT_NE(speedup.find("long_trip_speedup"), std::string::npos) << speedup;
+  const std::string start = error("travel:\n  adjacency: {long_trip_from_minutes: -1}\n");
+  EXPECT_NE(start.find("s.yaml:3"), std::string::npos) << start;
+  const std::string cache = error("travel:\n  road:\n    file: r.osm.pbf\n    cache: maybe\n");
+  EXPECT_NE(cache.find("s.yaml:5"), std::string::npos) << cache;
 }
 
 }  // namespace
