@@ -25,15 +25,20 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 TEST(CommandTravel, OdModelReadsBackTheRunsMinutes) {
   test::TempDir dir;
+  // The embedded default with the long-trip curve on: it is part of what must come back.
+  std::ofstream(dir / "curve.yaml")
+      << replaced(default_scenario_text(), "long_trip_speedup: 1 ", "long_trip_speedup: 1.75");
+  CommonOptions o;
+  o.scenario = dir / "curve.yaml";
   std::ostringstream log;
-  ASSERT_EQ(command_travel({}, {.to = dir / "od.csv"}, log, null_progress()), kOk) << log.str();
+  ASSERT_EQ(command_travel(o, {.to = dir / "od.csv"}, log, null_progress()), kOk) << log.str();
 
-  const Scenario run = default_scenario();
+  const Scenario run = read_scenario(dir / "curve.yaml");
   Prepared a = prepare_territory(run, null_progress(), log);
   prepare_travel(run, a, null_progress(), log);
-  ASSERT_FALSE(a.graph.trip.identity());  // the curve is part of what must come back
+  ASSERT_FALSE(a.graph.trip.identity());
 
-  Scenario od = default_scenario();
+  Scenario od = run;
   od.travel.model = "od";
   od.travel.od.file = dir / "od.csv";
   Prepared b = prepare_territory(od, null_progress(), log);
@@ -69,9 +74,10 @@ TEST(CommandTravel, ExistingFileStopsBeforeAnyWork) {
 TEST(CommandCalibrate, RecoversTheSpeedsATableWasWrittenWith) {
   test::TempDir dir;
   // The embedded default with other speeds: 72 km/h, long trips from 9 min at 1.45 x.
-  std::ofstream(dir / "known.yaml") << replaced(
-      default_scenario_text(), "    speed_kmh: 60\n",
-      "    speed_kmh: 72\n    long_trip_from_minutes: 9\n    long_trip_speedup: 1.45\n");
+  std::ofstream(dir / "known.yaml")
+      << replaced(replaced(default_scenario_text(), "    speed_kmh: 60\n",
+                           "    speed_kmh: 72\n    long_trip_from_minutes: 9\n"),
+                  "long_trip_speedup: 1 ", "long_trip_speedup: 1.45");
   std::ostringstream log;
   CommonOptions known;
   known.scenario = dir / "known.yaml";
