@@ -4,6 +4,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "geo/error.hpp"
 #include "geo/spatial_order.hpp"
@@ -193,6 +194,21 @@ RoadNetwork hilbert_numbered(RoadNetwork net) {
   }
   net.node = std::move(node);
   for (Edge& e : net.edges) e = {vertex_of[e.from], vertex_of[e.to], e.minutes};
+  // Edges sorted as make_travel_graph wants them: a reload then sorts sorted data, fast.
+  std::vector<std::uint32_t> by(net.edges.size());
+  for (std::uint32_t k = 0; k < by.size(); ++k) by[k] = k;
+  std::sort(by.begin(), by.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const Edge &x = net.edges[a], &y = net.edges[b];
+    return std::tie(x.from, x.to, x.minutes, a) < std::tie(y.from, y.to, y.minutes, b);
+  });
+  std::vector<Edge> edges(by.size());
+  std::vector<double> metres(by.size());
+  for (std::size_t k = 0; k < by.size(); ++k) {
+    edges[k] = net.edges[by[k]];
+    metres[k] = net.metres[by[k]];
+  }
+  net.edges = std::move(edges);
+  net.metres = std::move(metres);
   for (InnerNode& i : net.inner) {
     i.from = vertex_of[i.from];
     i.to = vertex_of[i.to];
@@ -200,33 +216,75 @@ RoadNetwork hilbert_numbered(RoadNetwork net) {
   return net;
 }
 
-NodeSnapper::NodeSnapper(std::span<const Point> node) : index_(node.size()) {
-  for (std::uint32_t i = 0; i < node.size(); ++i) index_[i] = i;
-  std::sort(index_.begin(), index_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return node[a].x < node[b].x || (node[a].x == node[b].x && a < b);
-  });
-  sorted_.reserve(node.size());
-  for (std::uint32_t i : index_) sorted_.push_back(node[i]);
+NodeSnapper::NodeSnapper(std::span<const Point> node) : node_(node) {
+  if (node.empty()) return;
+  double x1 = node[0].x, y1 = node[0].y;
+  x0_ = x1;
+  y0_ = y1;
+  for (const Point& p : node) {
+    x0_ = std::min(x0_, p.x);
+    y0_ = std::min(y0_, p.y);
+    x1 = std::max(x1, p.x);
+    y1 = std::max(y1, p.y);
+  }
+  const double area = std::max((x1 - x0_) * (y1 - y0_), 1.0);
+  cell_ = std::max(std::sqrt(2 * area / static_cast<double>(node.size())), 1.0);
+  nx_ = static_cast<std::int64_t>((x1 - x0_) / cell_) + 1;
+  ny_ = static_cast<std::int64_t>((y1 - y0_) / cell_) + 1;
+  std::vector<std::uint32_t> cell_of(node.size());
+  first_.assign(static_cast<std::size_t>(nx_ * ny_) + 1, 0);
+  for (std::uint32_t i = 0; i < node.size(); ++i) {
+    const auto cx = static_cast<std::int64_t>((node[i].x - x0_) / cell_);
+    const auto cy = static_cast<std::int64_t>((node[i].y - y0_) / cell_);
+    cell_of[i] = static_cast<std::uint32_t>(cy * nx_ + cx);
+    ++first_[cell_of[i] + 1];
+  }
+  for (std::size_t k = 1; k < first_.size(); ++k) first_[k] += first_[k - 1];
+  in_cell_.resize(node.size());
+  std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
+  for (std::uint32_t i = 0; i < node.size(); ++i) in_cell_[next[cell_of[i]]++] = i;
 }
 
 std::pair<std::uint32_t, double> NodeSnapper::nearest(Point p) const {
-  auto mid = std::lower_bound(sorted_.begin(), sorted_.end(), p.x,
-                              [](const Point& a, double x) { return a.x < x; });
-  std::size_t best = 0;
+  if (node_.empty()) return {0, std::numeric_limits<double>::infinity()};
+  const std::int64_t cx = std::clamp(static_cast<std::int64_t>(std::floor((p.x - x0_) / cell_)),
+                                     std::int64_t{0}, nx_ - 1);
+  const std::int64_t cy = std::clamp(static_cast<std::int64_t>(std::floor((p.y - y0_) / cell_)),
+                                     std::int64_t{0}, ny_ - 1);
+  std::uint32_t best = 0;
   double best_d2 = std::numeric_limits<double>::infinity();
-  auto consider = [&](std::size_t i) {
-    const double dx = sorted_[i].x - p.x, dy = sorted_[i].y - p.y;
-    const double d2 = dx * dx + dy * dy;
-    if (d2 < best_d2 || (d2 == best_d2 && index_[i] < index_[best])) {
-      best_d2 = d2;
-      best = i;
+  auto scan = [&](std::int64_t x, std::int64_t y) {
+    if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
+    const auto k = static_cast<std::size_t>(y * nx_ + x);
+    for (std::uint32_t j = first_[k]; j < first_[k + 1]; ++j) {
+      const std::uint32_t i = in_cell_[j];
+      const double dx = node_[i].x - p.x, dy = node_[i].y - p.y;
+      const double d2 = dx * dx + dy * dy;
+      if (d2 < best_d2 || (d2 == best_d2 && i < best)) {
+        best_d2 = d2;
+        best = i;
+      }
     }
-    return dx * dx <= best_d2;
   };
-  const auto m = static_cast<std::size_t>(mid - sorted_.begin());
-  for (std::size_t i = m; i < sorted_.size() && consider(i);) ++i;
-  for (std::size_t i = m; i > 0 && consider(i - 1);) --i;
-  return {index_[best], std::sqrt(best_d2)};
+  const std::int64_t rings = std::max({cx, cy, nx_ - 1 - cx, ny_ - 1 - cy});
+  for (std::int64_t r = 0; r <= rings; ++r) {
+    // Every cell of ring r + 1 or beyond is at least r cells' width from the point.
+    if (r > 0 && best_d2 < static_cast<double>(r - 1) * cell_ * static_cast<double>(r - 1) * cell_)
+      break;
+    if (r == 0) {
+      scan(cx, cy);
+      continue;
+    }
+    for (std::int64_t x = cx - r; x <= cx + r; ++x) {
+      scan(x, cy - r);
+      scan(x, cy + r);
+    }
+    for (std::int64_t y = cy - r + 1; y <= cy + r - 1; ++y) {
+      scan(cx - r, y);
+      scan(cx + r, y);
+    }
+  }
+  return {best, std::sqrt(best_d2)};
 }
 
 RoadGraph snap_communes(const Territory& territory, const RoadNetwork& net,

@@ -145,7 +145,15 @@ std::optional<CachedRoads> load_road_cache(const std::filesystem::path& path,
     why_not = "no cache yet";
     return std::nullopt;
   }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the whole file: a national cache is some 80 MB.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string bytes(ec ? 0 : size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (ec || in.gcount() != static_cast<std::streamsize>(bytes.size())) {
+    why_not = "corrupt (cannot be read whole)";
+    return std::nullopt;
+  }
   try {
     if (bytes.size() < sizeof kMagic + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
       throw Corrupt{"not a covsim road cache"};
