@@ -12,6 +12,7 @@
 #include "app/scenario.hpp"
 #include "geo/error.hpp"
 #include "tests/error_message.hpp"
+#include "tests/geo/osm_fixture.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::app {
@@ -57,6 +58,62 @@ TEST(CommandTravel, OdModelReadsBackTheRunsMinutes) {
     }
   }
   EXPECT_EQ(differ, 0u) << "minutes written as the shortest exact text read back bit for bit";
+}
+
+// A road lattice over the generated territory (central Brittany), every 2 km, as .osm.pbf.
+void write_lattice(const std::filesystem::path& path) {
+  test::OsmExtract x;
+  const int cols = 40, rows = 38;
+  auto id = [&](int i, int j) { return static_cast<std::int64_t>(1 + i * cols + j); };
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) x.node(id(i, j), -3.62 + 0.027 * j, 47.75 + 0.018 * i);
+  std::int64_t way = 1;
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) {
+      const char* cls = i % 5 == 0 || j % 5 == 0 ? "secondary" : "unclassified";
+      if (j + 1 < cols) x.way(way++, {id(i, j), id(i, j + 1)}, {{"highway", cls}});
+      if (i + 1 < rows)
+        x.way(way++, {id(i, j), id(i + 1, j)},
+              {{"highway", cls}, {"oneway", (i + j) % 7 == 0 ? "yes" : "no"}});
+    }
+  x.write(path);
+}
+
+TEST(CommandTravel, RoadModelMinutesReadBackToo) {
+  test::TempDir dir;
+  write_lattice(dir / "roads.osm.pbf");
+  std::ofstream(dir / "road.yaml")
+      << replaced(default_scenario_text(), "  model: adjacency\n",
+                  "  model: road\n  road: {file: roads.osm.pbf, cache_dir: cache}\n");
+  std::filesystem::create_directories(dir / "cache");
+  CommonOptions o;
+  o.scenario = dir / "road.yaml";
+  std::ostringstream log;
+  ASSERT_EQ(command_travel(o, {.to = dir / "od.csv"}, log, null_progress()), kOk) << log.str();
+  EXPECT_NE(log.str().find("cache: written to"), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("communes snapped"), std::string::npos) << log.str();
+
+  const Scenario run = read_scenario(dir / "road.yaml");
+  Prepared a = prepare_territory(run, null_progress(), log);
+  std::ostringstream second;
+  prepare_travel(run, a, null_progress(), second);
+  EXPECT_NE(second.str().find("cache: loaded from"), std::string::npos) << second.str();
+  ASSERT_EQ(a.graph.model, "road");
+  Scenario od = run;
+  od.travel.model = "od";
+  od.travel.od.file = dir / "od.csv";
+  Prepared b = prepare_territory(od, null_progress(), log);
+  prepare_travel(od, b, null_progress(), log);
+  ASSERT_EQ(a.table.entries(), b.table.entries());
+  for (geo::RowId r = 0; r < a.table.rows(); ++r) {
+    const auto x = a.table.row(r), y = b.table.row(r);
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ASSERT_EQ(x[i].commune, y[i].commune);
+      ASSERT_EQ(x[i].minutes, y[i].minutes);
+    }
+  }
+  EXPECT_GT(a.table.entries(), 5 * a.table.rows());  // the lattice links communes, not islands
 }
 
 TEST(CommandTravel, ExistingFileStopsBeforeAnyWork) {
