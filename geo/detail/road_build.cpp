@@ -1,5 +1,7 @@
 #include "geo/detail/road_build.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <boost/graph/strong_components.hpp>
 #include <cmath>
@@ -216,73 +218,72 @@ RoadNetwork hilbert_numbered(RoadNetwork net) {
   return net;
 }
 
-NodeSnapper::NodeSnapper(std::span<const Point> node) : node_(node) {
-  if (node.empty()) return;
-  double x1 = node[0].x, y1 = node[0].y;
-  x0_ = x1;
-  y0_ = y1;
-  for (const Point& p : node) {
-    x0_ = std::min(x0_, p.x);
-    y0_ = std::min(y0_, p.y);
-    x1 = std::max(x1, p.x);
-    y1 = std::max(y1, p.y);
+NodeSnapper::NodeSnapper(std::span<const Point> node) : node_(node), order_(node.size()) {
+  for (std::uint32_t i = 0; i < node.size(); ++i) order_[i] = i;
+  box_.reserve(node.size() / 8 + 1);
+  if (!node.empty()) build(0, static_cast<std::uint32_t>(node.size()));
+}
+
+std::uint32_t NodeSnapper::build(std::uint32_t begin, std::uint32_t end) {
+  constexpr std::uint32_t kLeaf = 16;
+  const auto at = static_cast<std::uint32_t>(box_.size());
+  Box b{node_[order_[begin]].x,
+        node_[order_[begin]].y,
+        node_[order_[begin]].x,
+        node_[order_[begin]].y,
+        begin,
+        end,
+        0,
+        0};
+  for (std::uint32_t k = begin; k < end; ++k) {
+    const Point& p = node_[order_[k]];
+    b.x0 = std::min(b.x0, p.x);
+    b.y0 = std::min(b.y0, p.y);
+    b.x1 = std::max(b.x1, p.x);
+    b.y1 = std::max(b.y1, p.y);
   }
-  const double area = std::max((x1 - x0_) * (y1 - y0_), 1.0);
-  cell_ = std::max(std::sqrt(2 * area / static_cast<double>(node.size())), 1.0);
-  nx_ = static_cast<std::int64_t>((x1 - x0_) / cell_) + 1;
-  ny_ = static_cast<std::int64_t>((y1 - y0_) / cell_) + 1;
-  std::vector<std::uint32_t> cell_of(node.size());
-  first_.assign(static_cast<std::size_t>(nx_ * ny_) + 1, 0);
-  for (std::uint32_t i = 0; i < node.size(); ++i) {
-    const auto cx = static_cast<std::int64_t>((node[i].x - x0_) / cell_);
-    const auto cy = static_cast<std::int64_t>((node[i].y - y0_) / cell_);
-    cell_of[i] = static_cast<std::uint32_t>(cy * nx_ + cx);
-    ++first_[cell_of[i] + 1];
-  }
-  for (std::size_t k = 1; k < first_.size(); ++k) first_[k] += first_[k - 1];
-  in_cell_.resize(node.size());
-  std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
-  for (std::uint32_t i = 0; i < node.size(); ++i) in_cell_[next[cell_of[i]]++] = i;
+  box_.push_back(b);
+  if (end - begin <= kLeaf) return at;
+  // Halves in the nodes' own order: kept nodes run along a Hilbert curve and contracted ones
+  // along their chains, so consecutive nodes are close and each half has a compact box. No
+  // sorting: building costs one pass per level.
+  const std::uint32_t mid = begin + (end - begin) / 2;
+  const std::uint32_t left = build(begin, mid);
+  const std::uint32_t right = build(mid, end);
+  box_[at].left = left;
+  box_[at].right = right;
+  return at;
 }
 
 std::pair<std::uint32_t, double> NodeSnapper::nearest(Point p) const {
   if (node_.empty()) return {0, std::numeric_limits<double>::infinity()};
-  const std::int64_t cx = std::clamp(static_cast<std::int64_t>(std::floor((p.x - x0_) / cell_)),
-                                     std::int64_t{0}, nx_ - 1);
-  const std::int64_t cy = std::clamp(static_cast<std::int64_t>(std::floor((p.y - y0_) / cell_)),
-                                     std::int64_t{0}, ny_ - 1);
+  auto box_d2 = [&](const Box& b) {
+    const double dx = std::max({b.x0 - p.x, 0.0, p.x - b.x1});
+    const double dy = std::max({b.y0 - p.y, 0.0, p.y - b.y1});
+    return dx * dx + dy * dy;
+  };
   std::uint32_t best = 0;
   double best_d2 = std::numeric_limits<double>::infinity();
-  auto scan = [&](std::int64_t x, std::int64_t y) {
-    if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
-    const auto k = static_cast<std::size_t>(y * nx_ + x);
-    for (std::uint32_t j = first_[k]; j < first_[k + 1]; ++j) {
-      const std::uint32_t i = in_cell_[j];
-      const double dx = node_[i].x - p.x, dy = node_[i].y - p.y;
-      const double d2 = dx * dx + dy * dy;
-      if (d2 < best_d2 || (d2 == best_d2 && i < best)) {
-        best_d2 = d2;
-        best = i;
+  std::vector<std::uint32_t> stack{0};
+  while (!stack.empty()) {
+    const Box& b = box_[stack.back()];
+    stack.pop_back();
+    if (box_d2(b) > best_d2) continue;  // '>': a box at the best distance may hold a tie
+    if (b.left == 0) {
+      for (std::uint32_t k = b.begin; k < b.end; ++k) {
+        const std::uint32_t i = order_[k];
+        const double dx = node_[i].x - p.x, dy = node_[i].y - p.y;
+        const double d2 = dx * dx + dy * dy;
+        if (d2 < best_d2 || (d2 == best_d2 && i < best)) {
+          best_d2 = d2;
+          best = i;
+        }
       }
-    }
-  };
-  const std::int64_t rings = std::max({cx, cy, nx_ - 1 - cx, ny_ - 1 - cy});
-  for (std::int64_t r = 0; r <= rings; ++r) {
-    // Every cell of ring r + 1 or beyond is at least r cells' width from the point.
-    if (r > 0 && best_d2 < static_cast<double>(r - 1) * cell_ * static_cast<double>(r - 1) * cell_)
-      break;
-    if (r == 0) {
-      scan(cx, cy);
       continue;
     }
-    for (std::int64_t x = cx - r; x <= cx + r; ++x) {
-      scan(x, cy - r);
-      scan(x, cy + r);
-    }
-    for (std::int64_t y = cy - r + 1; y <= cy + r - 1; ++y) {
-      scan(cx - r, y);
-      scan(cx + r, y);
-    }
+    const bool left_first = box_d2(box_[b.left]) <= box_d2(box_[b.right]);
+    stack.push_back(left_first ? b.right : b.left);  // the nearer child is popped first
+    stack.push_back(left_first ? b.left : b.right);
   }
   return {best, std::sqrt(best_d2)};
 }
@@ -317,8 +318,13 @@ RoadGraph snap_communes(const Territory& territory, const RoadNetwork& net,
   double total_snap = 0;
   report.max_snap_m = 0;
   report.far_snaps.clear();
+  // Nearest nodes in parallel, one slot per commune; vertices are then handed out in commune
+  // order, so the graph does not depend on the thread count.
+  std::vector<std::pair<std::uint32_t, double>> nearest(territory.size());
+  tbb::parallel_for(std::size_t{0}, territory.size(),
+                    [&](std::size_t c) { nearest[c] = snapper.nearest(territory.demand[c]); });
   for (CommuneId c = 0; c < territory.size(); ++c) {
-    const auto [node, metres] = snapper.nearest(territory.demand[c]);
+    const auto [node, metres] = nearest[c];
     out.graph.commune_vertex[c] = vertex_of(node);
     out.graph.access_minutes[c] =
         static_cast<float>(metres / 1000 * options.access_detour / options.access_speed_kmh * 60);

@@ -70,9 +70,11 @@ RoadNetwork contract_chains(RoadNetwork net, RoadReport& report);
 // 6.2 s in Hilbert order, 7.8 s in row order and 24.7 s shuffled.
 RoadNetwork hilbert_numbered(RoadNetwork net);
 
-// Nearest node to a point: nodes bucketed in a uniform grid of about two nodes per cell, searched
-// ring by ring around the point's cell until no farther ring can hold a nearer node. A commune
-// among roads looks at a few cells; one far from every road (overseas, offshore) at more.
+// Nearest node to a point: a tree of boxes over the nodes in their order (halves, down to
+// leaves of 16; the order is spatial, see road_build.cpp), searched nearest box first and
+// skipping boxes farther than the best node found. A commune among roads visits a few leaves;
+// one far from every road (overseas, offshore) more, but only boxes that could hold a nearer
+// node. Exact whatever the order; the order only makes it fast.
 class NodeSnapper {
  public:
   explicit NodeSnapper(std::span<const Point> node);
@@ -80,11 +82,16 @@ class NodeSnapper {
   std::pair<std::uint32_t, double> nearest(Point p) const;
 
  private:
+  struct Box {
+    double x0, y0, x1, y1;
+    std::uint32_t begin, end;   // nodes order_[begin .. end)
+    std::uint32_t left, right;  // children, 0 for a leaf (the root is never a child)
+  };
+  std::uint32_t build(std::uint32_t begin, std::uint32_t end);
+
   std::span<const Point> node_;
-  double x0_ = 0, y0_ = 0, cell_ = 1;
-  std::int64_t nx_ = 1, ny_ = 1;
-  std::vector<std::uint32_t> first_;  // cell k holds node_[in_cell_[first_[k] .. first_[k + 1])]
-  std::vector<std::uint32_t> in_cell_;
+  std::vector<std::uint32_t> order_;
+  std::vector<Box> box_;
 };
 
 // The graph of a finished network with every commune snapped to the nearest node, kept or
