@@ -335,11 +335,7 @@ void run(const Options& o) {
 
   log.measure("peak_rss_mib", peak_rss_mib());
   log.measure("load_average_end", load_average());
-  geo::detail::write_atomically(o.out / "covsim.json", true, [&](const std::filesystem::path& p) {
-    std::ofstream(p) << log.to_json().dump(2) << '\n';
-  });
-  std::cout << "\npeak memory " << peak_rss_mib() << " MiB; results in " << (o.out / "covsim.json")
-            << '\n';
+  log.save(o.out);
 }
 
 }  // namespace

@@ -163,11 +163,7 @@ void run(const Options& o) {
   });
   log.measure("sample_sources", static_cast<double>(sample.size()));
   log.measure("peak_rss_mib", peak_rss_mib());
-  geo::detail::write_atomically(o.out / "covsim.json", true, [&](const std::filesystem::path& p) {
-    std::ofstream(p) << log.to_json().dump(2) << '\n';
-  });
-  std::cout << "\npeak memory " << peak_rss_mib() << " MiB; results in " << (o.out / "covsim.json")
-            << '\n';
+  log.save(o.out);
 }
 
 }  // namespace
