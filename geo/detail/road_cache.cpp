@@ -41,7 +41,7 @@ class Writer {
   template <class T>
   void put_array(const std::vector<T>& v) {
     put(static_cast<std::uint64_t>(v.size()));
-    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   void put_text(const std::string& s) {
     put(static_cast<std::uint64_t>(s.size()));
@@ -80,7 +80,7 @@ class Reader {
     const auto n = get<std::uint64_t>();
     if (n > (size_ - at_) / sizeof(T)) throw Corrupt{"an array runs past the end"};
     std::vector<T> v(n);
-    std::memcpy(v.data(), data_ + at_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), data_ + at_, n * sizeof(T));  // data() may be null if empty
     at_ += n * sizeof(T);
     return v;
   }
