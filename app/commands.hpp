@@ -58,4 +58,26 @@ struct ExportOptions {
 int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream& log,
                    Progress& progress);
 
+// covsim travel: the commune-to-commune minutes the scenario uses (within its cut-off),
+// written as an origin,destination,minutes CSV that the od model reads back.
+struct TravelCommandOptions {
+  std::filesystem::path to;  // the CSV
+  bool overwrite = false;
+};
+int command_travel(const CommonOptions& o, const TravelCommandOptions& t, std::ostream& log,
+                   Progress& progress);  // app/travel_commands.cpp
+
+// covsim calibrate: fits the adjacency model to a reference table, prints the agreement
+// before and after, and the fitted `travel:` section (also written to `to` when given).
+struct CalibrateOptions {
+  std::filesystem::path reference;  // CSV (or any OGR table) of car minutes between communes
+  std::string origin_column = "origin";
+  std::string destination_column = "destination";
+  std::string minutes_column = "minutes";
+  std::optional<std::filesystem::path> to;  // the fitted travel section, as YAML
+  bool overwrite = false;
+};
+int command_calibrate(const CommonOptions& o, const CalibrateOptions& c, std::ostream& log,
+                      Progress& progress);  // app/travel_commands.cpp
+
 }  // namespace covsim::app

@@ -13,6 +13,13 @@
 
 namespace {
 
+// The optional scenario file of a subcommand that writes one file (travel, calibrate).
+void add_scenario(CLI::App* cmd, std::string& scenario, bool& overwrite) {
+  cmd->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--overwrite", overwrite, "Replace an existing file");
+}
+
 void add_common(CLI::App* cmd, covsim::app::CommonOptions& o, std::string& scenario) {
   cmd->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
       ->check(CLI::ExistingFile);
@@ -84,6 +91,32 @@ int main(int argc, char** argv) {
   exp->add_option("--to", export_options.out, "Output: .png .svg .pdf .gpkg .geojson .shp")
       ->required();
 
+  TravelCommandOptions travel_options;
+  CLI::App* travel = app.add_subcommand(
+      "travel",
+      "Write the commune-to-commune minutes the scenario uses (within its cut-off) as an OD "
+      "table the od model reads back");
+  add_scenario(travel, scenario, travel_options.overwrite);
+  travel->add_option("--to", travel_options.to, "Output CSV (origin,destination,minutes)")
+      ->required();
+
+  CalibrateOptions calibrate_options;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate",
+      "Fit the adjacency model's speeds to a reference table of car minutes; print the "
+      "agreement before and after and the fitted travel section");
+  add_scenario(calibrate, scenario, calibrate_options.overwrite);
+  calibrate->add_option("--od", calibrate_options.reference, "Reference table (CSV)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--origin", calibrate_options.origin_column, "Origin code column");
+  calibrate->add_option("--destination", calibrate_options.destination_column,
+                        "Destination code column");
+  calibrate->add_option("--minutes", calibrate_options.minutes_column, "Minutes column");
+  calibrate->add_option_function<std::string>(
+      "--to", [&](const std::string& f) { calibrate_options.to = f; },
+      "Also write the fitted travel section to this YAML file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +138,8 @@ int main(int argc, char** argv) {
     if (inspect->parsed()) return command_inspect(common, log, progress);
     if (generate->parsed()) return command_generate(generate_options, log);
     if (exp->parsed()) return command_export(common, export_options, log, progress);
+    if (travel->parsed()) return command_travel(common, travel_options, log, progress);
+    if (calibrate->parsed()) return command_calibrate(common, calibrate_options, log, progress);
   } catch (const covsim::InputError& e) {
     std::cerr << "covsim: error: " << e.what() << "\n";
     return kBadInput;

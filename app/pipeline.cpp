@@ -68,6 +68,7 @@ void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, s
     geo::RoadGraph road = geo::road_travel_graph(p.territory, tr.road, progress);
     p.graph = std::move(road.graph);
     p.road_report = std::move(road.report);
+    log << p.road_report->to_text(p.territory);  // snap distances, cache, what was skipped
   } else if (tr.model == "od") {
     p.graph = geo::od_travel_graph(p.territory, tr.od);
   } else {

@@ -134,20 +134,28 @@ void read_travel(const YamlSection& root, Scenario& out) {
   if (!t) return;
   tr.model = t->choice("model", tr.model, {"adjacency", "road", "od"});
   tr.cutoff_minutes = minutes(*t, "cutoff_minutes", tr.cutoff_minutes);
-  if (auto a = t->section(
-          "adjacency", {"tolerance_m", "detour_factor", "speed_kmh", "density_speeds", "links"})) {
+  if (auto a =
+          t->section("adjacency", {"tolerance_m", "detour_factor", "speed_kmh", "density_speeds",
+                                   "links", "long_trip_from_minutes", "long_trip_speedup"})) {
     tr.adjacency.tolerance_m = a->non_negative("tolerance_m", tr.adjacency.tolerance_m);
     tr.speeds.detour_factor = a->in_range("detour_factor", tr.speeds.detour_factor, 1.0, 5.0);
     tr.speeds.speed_kmh = a->positive("speed_kmh", tr.speeds.speed_kmh);
+    // Listed classes replace the defaults; an empty list drives every commune at speed_kmh.
+    if (a->has("density_speeds")) tr.speeds.density_classes.clear();
     for (const YamlSection& d : a->list("density_speeds", {"min_density", "speed_kmh"}))
       tr.speeds.density_classes.push_back(
           {d.non_negative("min_density", 0), d.positive("speed_kmh", 1)});
+    tr.speeds.long_trip_from_minutes =
+        minutes(*a, "long_trip_from_minutes", tr.speeds.long_trip_from_minutes);
+    tr.speeds.long_trip_speedup =
+        a->in_range("long_trip_speedup", tr.speeds.long_trip_speedup, 1.0, 5.0);
     for (const YamlSection& k : a->list("links", {"from", "to", "minutes"}))
       tr.speeds.extra_links.push_back(
           {k.required_text("from"), k.required_text("to"), k.positive("minutes", 1)});
   }
   if (auto r = t->section("road", {"file", "layer", "class_field", "oneway_field", "speeds",
-                                   "unknown_class_speed_kmh", "access_speed_kmh", "source_crs"})) {
+                                   "unknown_class_speed_kmh", "access_speed_kmh", "source_crs",
+                                   "maxspeed", "cache", "cache_dir"})) {
     geo::RoadOptions& road = tr.road;
     auto file = r->path("file");
     if (!file) r->fail("file", "is required for the road model");
@@ -165,6 +173,9 @@ void read_travel(const YamlSection& root, Scenario& out) {
       road.unknown_class_speed_kmh = r->positive("unknown_class_speed_kmh", 1);
     road.access_speed_kmh = r->positive("access_speed_kmh", road.access_speed_kmh);
     road.source_crs = r->text("source_crs", "");
+    road.use_maxspeed = r->flag("maxspeed", road.use_maxspeed);
+    road.cache = r->flag("cache", road.cache);
+    if (auto dir = r->path("cache_dir")) road.cache_dir = *dir;
   }
   if (auto o =
           t->section("od", {"file", "layer", "origin", "destination", "minutes", "symmetric"})) {

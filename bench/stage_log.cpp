@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "geo/detail/atomic_file.hpp"
+
 namespace covsim::bench {
 
 double peak_rss_mib() {
@@ -78,6 +80,14 @@ double median(std::vector<double> values) {
   std::nth_element(values.begin(), mid, values.end());
   if (values.size() % 2 == 1) return *mid;
   return (*std::max_element(values.begin(), mid) + *mid) / 2;
+}
+
+void StageLog::save(const std::filesystem::path& out_dir) const {
+  const std::filesystem::path file = out_dir / "covsim.json";
+  geo::detail::write_atomically(file, true, [&](const std::filesystem::path& p) {
+    std::ofstream(p) << to_json().dump(2) << '\n';
+  });
+  std::cout << "\npeak memory " << peak_rss_mib() << " MiB; results in " << file << '\n';
 }
 
 }  // namespace covsim::bench

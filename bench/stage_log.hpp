@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -76,6 +77,8 @@ class StageLog {
 
   const std::vector<StageRecord>& stages() const { return stages_; }
   nlohmann::json to_json() const;
+  // Writes to_json() to `out_dir`/covsim.json (atomically) and says so with the peak memory.
+  void save(const std::filesystem::path& out_dir) const;
 
  private:
   std::vector<StageRecord> stages_;

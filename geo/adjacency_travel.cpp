@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <string>
 
 #include "geo/error.hpp"
@@ -19,6 +20,13 @@ void check(const SpeedModel& m) {
   if (!positive_speed(m.speed_kmh))
     throw Error("speed model: speed must be positive, got " + std::to_string(m.speed_kmh) +
                 " km/h");
+  if (!(m.long_trip_from_minutes >= 0) || !std::isfinite(m.long_trip_from_minutes) ||
+      !(m.long_trip_speedup >= 1) || !(m.long_trip_speedup <= 5))
+    throw Error(
+        "speed model: long trips need a start of at least 0 minutes and a speedup "
+        "from 1 to 5, got " +
+        std::to_string(m.long_trip_from_minutes) + " min and " +
+        std::to_string(m.long_trip_speedup));
   for (const DensityClass& d : m.density_classes)
     if (!positive_speed(d.speed_kmh) || !(d.min_inhabitants_per_km2 >= 0))
       throw Error("speed model: density class from " + std::to_string(d.min_inhabitants_per_km2) +
@@ -53,8 +61,11 @@ TravelGraph adjacency_travel_graph(const Territory& territory, const Adjacency& 
   if (adjacency.size() != n)
     throw Error("adjacency of " + std::to_string(adjacency.size()) +
                 " communes does not match the territory's " + std::to_string(n));
-  std::vector<double> speed(n);
-  for (CommuneId c = 0; c < n; ++c) speed[c] = speeds.speed_in(territory, c);
+  std::vector<double> speed(n), radius(n);
+  for (CommuneId c = 0; c < n; ++c) {
+    speed[c] = speeds.speed_in(territory, c);
+    radius[c] = territory.area_km2[c] > 0 ? std::sqrt(territory.area_km2[c] / std::numbers::pi) : 0;
+  }
 
   std::vector<Edge> edges;
   edges.reserve(adjacency.neighbour.size() + 2 * speeds.extra_links.size());
@@ -63,8 +74,10 @@ TravelGraph adjacency_travel_graph(const Territory& territory, const Adjacency& 
       const double km = std::hypot(territory.demand[a].x - territory.demand[b].x,
                                    territory.demand[a].y - territory.demand[b].y) /
                         1000;
-      const double kmh = 2 / (1 / speed[a] + 1 / speed[b]);
-      const double minutes = km * speeds.detour_factor / kmh * 60;
+      const double radii = radius[a] + radius[b];
+      const double share_a = radius[a] > 0 && radius[b] > 0 ? radius[a] / radii : 0.5;
+      const double hours_per_km = share_a / speed[a] + (1 - share_a) / speed[b];
+      const double minutes = km * speeds.detour_factor * hours_per_km * 60;
       if (!std::isfinite(minutes))
         throw InputError(territory.source, "commune " + territory.code[a],
                          "demand point is not finite");
@@ -86,7 +99,10 @@ TravelGraph adjacency_travel_graph(const Territory& territory, const Adjacency& 
     edges.push_back({*to, *from, static_cast<float>(l.minutes)});
   }
 
-  return commune_travel_graph("adjacency", n, std::move(edges));
+  TravelGraph g = commune_travel_graph("adjacency", n, std::move(edges));
+  g.trip = {static_cast<float>(speeds.long_trip_from_minutes),
+            static_cast<float>(speeds.long_trip_speedup)};
+  return g;
 }
 
 }  // namespace covsim::geo

@@ -6,7 +6,6 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
-#include <boost/graph/strong_components.hpp>
 #include <cmath>
 #include <cstdint>
 #include <sstream>
@@ -15,8 +14,10 @@
 
 #include "geo/detail/ogr.hpp"
 #include "geo/detail/ogr_layer.hpp"
+#include "geo/detail/osm_reader.hpp"
+#include "geo/detail/road_build.hpp"
+#include "geo/detail/road_cache.hpp"
 #include "geo/error.hpp"
-#include "geo/spatial_order.hpp"
 
 namespace covsim::geo {
 
@@ -36,8 +37,6 @@ std::set<std::string> default_ignored_classes() {
 }
 
 namespace {
-
-constexpr const char* kNoClass = "(no class)";
 
 enum class Way : std::uint8_t { both, forward, backward };
 
@@ -243,12 +242,7 @@ Lines read_lines(const Territory& territory, const RoadOptions& o, RoadReport& r
     detail::require_field(l.layer, file, o.class_field, "road class field");
   const Tags road_class(l.layer, o.class_field), oneway(l.layer, o.oneway_field),
       junction(l.layer, o.osm_implied_oneway ? "junction" : "");
-  for (const auto& [cls, kmh] : o.speed_kmh)
-    if (!(kmh > 0) || !std::isfinite(kmh))
-      throw InputError(file, "speed of road class '" + cls + "'",
-                       "must be a positive number of km/h, got " + std::to_string(kmh));
-  if (o.unknown_class_speed_kmh && !(*o.unknown_class_speed_kmh > 0))
-    throw InputError(file, "speed of unknown road classes", "must be a positive number of km/h");
+  detail::check_speed_options(o, file);
   if (o.class_field.empty() && !o.unknown_class_speed_kmh)
     throw InputError(file, l.where, "no road class field: set a speed for every line");
 
@@ -265,15 +259,10 @@ Lines read_lines(const Territory& territory, const RoadOptions& o, RoadReport& r
     double kmh = 0;
     if (o.class_field.empty()) {
       kmh = *o.unknown_class_speed_kmh;
-    } else if (cls.empty() || o.ignored_classes.count(cls)) {
-      ++report.ignored_by_class[cls.empty() ? kNoClass : cls];
-      continue;
-    } else if (auto it = o.speed_kmh.find(cls); it != o.speed_kmh.end()) {
-      kmh = it->second;
+    } else if (auto speed = detail::class_speed(o, cls, report)) {
+      kmh = *speed;
     } else {
-      ++report.unknown_by_class[cls];
-      if (!o.unknown_class_speed_kmh) continue;  // reported all together below
-      kmh = *o.unknown_class_speed_kmh;
+      continue;  // not driven; unknown classes are reported all together below
     }
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g || OGR_G_IsEmpty(g)) {
@@ -296,26 +285,13 @@ Lines read_lines(const Territory& territory, const RoadOptions& o, RoadReport& r
     ++report.lines_driven;
   }
   progress.finish();
-  if (!report.unknown_by_class.empty() && !o.unknown_class_speed_kmh) {
-    std::string listed;
-    for (const auto& [cls, n] : report.unknown_by_class)
-      listed += (listed.empty() ? "" : ", ") + cls + " (" + std::to_string(n) + ")";
-    throw InputError(file, l.where + ", field '" + o.class_field + "'",
-                     "road classes with no speed: " + listed +
-                         "; give them a speed, ignore them, or set a speed for unknown classes");
-  }
+  detail::refuse_unknown_classes(o, report, file, l.where + ", field '" + o.class_field + "'");
   return lines;
 }
 
-struct Network {
-  std::vector<Point> node;  // sorted by x, then y
-  std::vector<Edge> edges;
-  std::vector<double> metres;  // per edge: road length, halved on each direction of a two-way
-};
-
 // Nodes are the cells used by two or more line points, or by a line end; every line is cut at
 // its nodes into edges.
-Network split_at_nodes(const Lines& lines, double grid) {
+detail::RoadNetwork split_at_nodes(const Lines& lines, double grid) {
   using Cell = std::pair<std::int64_t, std::int64_t>;
   std::vector<Cell> uses;
   uses.reserve(lines.kx.size() + 2 * lines.size());
@@ -331,7 +307,7 @@ Network split_at_nodes(const Lines& lines, double grid) {
       nodes.push_back(uses[i]);
   std::vector<Cell>().swap(uses);
 
-  Network net;
+  detail::RoadNetwork net;
   net.node.reserve(nodes.size());
   for (const Cell& c : nodes)
     net.node.push_back({static_cast<double>(c.first) * grid, static_cast<double>(c.second) * grid});
@@ -366,58 +342,33 @@ Network split_at_nodes(const Lines& lines, double grid) {
   return net;
 }
 
-// Keeps the largest strongly connected component: a commune snapped anywhere in it can reach
-// and be reached from every other, and no path between two of its nodes ever leaves it.
-Network largest_strong_component(Network net, RoadReport& report) {
-  const std::size_t n = net.node.size();
-  const TravelGraph all = make_travel_graph("road", n, net.edges);
-  std::vector<std::uint32_t> component(n);
-  const auto count = boost::strong_components(
-      all.forward,
-      boost::make_iterator_property_map(component.data(), get(boost::vertex_index, all.forward)));
-  std::vector<std::size_t> size(static_cast<std::size_t>(count), 0);
-  for (std::uint32_t c : component) ++size[c];
-  const auto main =
-      static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
-  constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
-  std::vector<std::uint32_t> renumber(n, kDropped);
-  Network kept;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    if (component[v] != main) continue;
-    renumber[v] = static_cast<std::uint32_t>(kept.node.size());
-    kept.node.push_back(net.node[v]);
-  }
-  for (std::size_t e = 0; e < net.edges.size(); ++e) {
-    const Edge& x = net.edges[e];
-    if (renumber[x.from] == kDropped || renumber[x.to] == kDropped) continue;
-    kept.edges.push_back({renumber[x.from], renumber[x.to], x.minutes});
-    kept.metres.push_back(net.metres[e]);
-  }
-  report.nodes_read = n;
-  report.nodes_kept = kept.node.size();
-  return kept;
-}
-
-// Nearest node to `p`; nodes are sorted by x, so only those within the best distance in x
-// are examined.
-std::pair<std::uint32_t, double> nearest_node(const std::vector<Point>& node, Point p) {
-  auto mid = std::lower_bound(node.begin(), node.end(), p.x,
-                              [](const Point& a, double x) { return a.x < x; });
-  std::uint32_t best = 0;
-  double best_d2 = std::numeric_limits<double>::infinity();
-  auto consider = [&](std::size_t i) {
-    const double dx = node[i].x - p.x, dy = node[i].y - p.y;
-    const double d2 = dx * dx + dy * dy;
-    if (d2 < best_d2) {
-      best_d2 = d2;
-      best = static_cast<std::uint32_t>(i);
+// An OSM extract: the cached network when its key matches, else imported and cached.
+detail::RoadNetwork osm_network(const RoadOptions& o, int epsg, RoadReport& report,
+                                Progress& progress) {
+  const std::filesystem::path cache = detail::road_cache_path(o);
+  const std::string key = detail::road_cache_key(o, epsg);
+  std::string why_not = "disabled";
+  if (o.cache) {
+    if (auto hit = detail::load_road_cache(cache, key, why_not)) {
+      report = std::move(hit->report);
+      report.cache = "loaded from " + cache.string();
+      return std::move(hit->net);
     }
-    return dx * dx < best_d2;
-  };
-  const auto m = static_cast<std::size_t>(mid - node.begin());
-  for (std::size_t i = m; i < node.size() && consider(i);) ++i;
-  for (std::size_t i = m; i > 0 && consider(i - 1);) --i;
-  return {best, std::sqrt(best_d2)};
+  }
+  detail::RoadNetwork net = detail::read_osm_roads(o, epsg, report, progress);
+  net = detail::hilbert_numbered(
+      detail::contract_chains(detail::largest_strong_component(std::move(net), report), report));
+  if (!o.cache) {
+    report.cache = "not used (disabled)";
+    return net;
+  }
+  try {
+    detail::save_road_cache(cache, key, net, report);
+    report.cache = "written to " + cache.string() + " (" + why_not + " before)";
+  } catch (const OutputError& e) {
+    report.cache = std::string("not written: ") + e.what();
+  }
+  return net;
 }
 
 }  // namespace
@@ -430,42 +381,29 @@ RoadGraph road_travel_graph(const Territory& territory, const RoadOptions& optio
       !(options.access_speed_kmh > 0))
     throw Error("road network " + file +
                 ": snap grid and access speed must be positive and the access detour at least 1");
-  RoadGraph out;
-  RoadReport& report = out.report;
-  const Lines lines = read_lines(territory, options, report, progress);
-  Network net = largest_strong_component(split_at_nodes(lines, options.snap_grid_m), report);
-  if (net.edges.empty()) throw InputError(file, lines.where, "no drivable road in the layer");
-  for (double m : net.metres) report.kilometres_kept += m / 1000;
-  // Vertices along a Hilbert curve: on a 1M-node grid, 2,000 searches of 10 minutes took
-  // 6.2 s in Hilbert order, 7.8 s in row order and 24.7 s shuffled. Nodes stay sorted by x
-  // in `net` for snapping.
-  const std::vector<std::uint32_t> order = hilbert_order(net.node);
-  std::vector<std::uint32_t> vertex_of(order.size());
-  for (std::uint32_t v = 0; v < order.size(); ++v) vertex_of[order[v]] = v;
-  for (Edge& e : net.edges) e = {vertex_of[e.from], vertex_of[e.to], e.minutes};
-  out.graph = make_travel_graph("road", net.node.size(), std::move(net.edges));
-  report.edges_kept = out.graph.edge_count();
-  out.graph.commune_vertex.resize(territory.size());
-  out.graph.access_minutes.resize(territory.size());
-  double total_snap = 0;
-  for (CommuneId c = 0; c < territory.size(); ++c) {
-    const auto [node, metres] = nearest_node(net.node, territory.demand[c]);
-    out.graph.commune_vertex[c] = vertex_of[node];
-    out.graph.access_minutes[c] =
-        static_cast<float>(metres / 1000 * options.access_detour / options.access_speed_kmh * 60);
-    total_snap += metres;
-    report.max_snap_m = std::max(report.max_snap_m, metres);
-    if (metres > options.far_snap_m) report.far_snaps.push_back(c);
+  RoadReport report;
+  detail::RoadNetwork net;
+  if (options.file.extension() == ".pbf") {
+    net = osm_network(options, territory.epsg, report, progress);
+  } else {
+    report.reader = "GDAL";
+    const Lines lines = read_lines(territory, options, report, progress);
+    net = detail::largest_strong_component(split_at_nodes(lines, options.snap_grid_m), report);
+    if (net.edges.empty()) throw InputError(file, lines.where, "no drivable road in the layer");
+    net = detail::hilbert_numbered(detail::contract_chains(std::move(net), report));
   }
-  report.mean_snap_m = total_snap / static_cast<double>(territory.size());
-  return out;
+  if (net.edges.empty()) throw InputError(file, "", "no drivable road in the extract");
+  return detail::snap_communes(territory, net, options, std::move(report));
 }
 
 std::string RoadReport::to_text(const Territory& territory) const {
   std::ostringstream s;
-  s << "road network from " << source << "\n"
+  s << "road network from " << source << " (" << reader << ")\n"
     << "  " << features << " features, " << lines_driven << " driven (" << one_way_lines
-    << " one way)";
+    << " one way";
+  if (lines_with_maxspeed) s << ", " << lines_with_maxspeed << " at their speed limit";
+  s << ")";
+  if (lines_missing_nodes) s << ", " << lines_missing_nodes << " cut at the extract's edge";
   if (features_without_geometry) s << ", " << features_without_geometry << " without geometry";
   s << "\n";
   auto counts = [&](const char* what, const std::map<std::string, std::size_t>& m) {
@@ -477,12 +415,18 @@ std::string RoadReport::to_text(const Territory& territory) const {
   counts("not driven", ignored_by_class);
   counts("unknown classes driven at the default speed", unknown_by_class);
   s << "  " << nodes_kept << " of " << nodes_read
-    << " nodes in the largest strongly connected component, " << edges_kept << " directed edges, "
+    << " nodes in the largest strongly connected component (" << nodes_contracted
+    << " inside degree-2 chains contracted), " << edges_kept << " directed edges, "
     << std::lround(kilometres_kept) << " km of road\n"
     << "  communes snapped to their nearest node: mean " << std::lround(mean_snap_m) << " m, max "
     << std::lround(max_snap_m) << " m\n";
-  for (CommuneId c : far_snaps)
-    s << "  far from any road: " << territory.code[c] << " " << territory.name[c] << "\n";
+  constexpr std::size_t kListed = 20;  // a national run may have hundreds (overseas communes)
+  for (std::size_t i = 0; i < far_snaps.size() && i < kListed; ++i)
+    s << "  far from any road: " << territory.code[far_snaps[i]] << " "
+      << territory.name[far_snaps[i]] << "\n";
+  if (far_snaps.size() > kListed)
+    s << "  ... and " << far_snaps.size() - kListed << " more communes far from any road\n";
+  if (!cache.empty()) s << "  cache: " << cache << "\n";
   return s.str();
 }
 

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,29 @@ using CsrGraph =
     boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeMinutes,
                                        boost::no_property, std::uint32_t, std::uint32_t>;
 
+// Minutes of a whole trip from the sum of its edges' minutes t: long trips take main roads,
+// so beyond `from_minutes` the trip runs `speedup` times faster:
+//   f(t) = t                                  for t <= from_minutes
+//   f(t) = from + (t - from) / speedup        beyond.
+// f is increasing, so the shortest path stays the shortest, and concave with f(0) = 0, so
+// f(a) + f(b) >= f(a + b): chaining two trips is never faster than the direct one (an OD table
+// written from these minutes reads back to the same minutes). speedup 1 is the identity.
+struct TripCurve {
+  float from_minutes = 0;
+  float speedup = 1;
+
+  bool identity() const { return speedup == 1.0f; }
+  float apply(float t) const {
+    return t <= from_minutes ? t : from_minutes + (t - from_minutes) / speedup;
+  }
+  // The largest edge sum whose trip takes at most `m` minutes (searches stop there).
+  float inverse(float m) const {
+    if (identity() || m <= from_minutes) return m;
+    const double t = from_minutes + (static_cast<double>(m) - from_minutes) * speedup;
+    return std::nextafter(static_cast<float>(t), std::numeric_limits<float>::infinity());
+  }
+};
+
 struct TravelGraph {
   std::string model;  // "adjacency", "road", "od-matrix": shown in reports
   // Directed edges. For symmetric models both directions are present.
@@ -34,6 +59,9 @@ struct TravelGraph {
   // Minutes from the commune's demand point to its vertex (road snapping); 0 on the
   // adjacency and OD models.
   std::vector<float> access_minutes;
+  // Applied to each commune-to-commune total (access included); the identity but on the
+  // adjacency model.
+  TripCurve trip;
 
   std::size_t vertex_count() const { return num_vertices(forward); }
   std::size_t edge_count() const { return num_edges(forward); }

@@ -62,7 +62,7 @@ TravelTable build_travel_table(const TravelGraph& graph, std::span<const Commune
                       for (std::size_t r = range.begin(); r != range.end(); ++r) {
                         const CommuneId s = candidates[r];
                         // Reverse graph: distances are from each vertex to the site.
-                        search.run(at.vertex(s), at.access(s), cutoff_minutes);
+                        search.run(at.vertex(s), at.access(s), at.search_cutoff(cutoff_minutes));
                         rows[r] = at.reaches(search, s, cutoff_minutes);
                       }
                       progress.advance(range.size());

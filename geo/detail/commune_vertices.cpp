@@ -9,7 +9,7 @@
 namespace covsim::geo::detail {
 
 CommuneVertices::CommuneVertices(const TravelGraph& graph)
-    : vertex_(graph.commune_vertex), access_(graph.access_minutes) {
+    : vertex_(graph.commune_vertex), access_(graph.access_minutes), trip_(graph.trip) {
   const std::size_t n = graph.vertex_count();
   if (!access_.empty() && access_.size() != vertex_.size())
     throw Error(graph.model + " graph: " + std::to_string(access_.size()) + " access minutes for " +
@@ -33,7 +33,7 @@ CommuneVertices::CommuneVertices(const TravelGraph& graph)
 float CommuneVertices::minutes(const BoundedSearch& search, CommuneId source,
                                CommuneId other) const {
   if (source == other) return 0;
-  return search.minutes(vertex_[other]) + access(other);
+  return trip_.apply(search.minutes(vertex_[other]) + access(other));
 }
 
 std::vector<Reach> CommuneVertices::reaches(const BoundedSearch& search, CommuneId site,
@@ -44,7 +44,7 @@ std::vector<Reach> CommuneVertices::reaches(const BoundedSearch& search, Commune
     for (std::uint32_t i = first_[v]; i < first_[v + 1]; ++i) {
       const CommuneId c = communes_[i];
       if (c == site) continue;
-      const float m = search.minutes(v) + access(c);
+      const float m = trip_.apply(search.minutes(v) + access(c));
       if (m <= cutoff) row.push_back({c, m});
     }
   }

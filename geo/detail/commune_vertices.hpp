@@ -24,10 +24,12 @@ class CommuneVertices {
   std::size_t commune_count() const { return vertex_.size(); }
   std::uint32_t vertex(CommuneId c) const { return vertex_[c]; }
   float access(CommuneId c) const { return access_.empty() ? 0.0f : access_[c]; }
+  // Cut-off of a search whose rows must reach `cutoff` minutes (the graph's trip curve undone).
+  float search_cutoff(float cutoff) const { return trip_.inverse(cutoff); }
 
   // After a search started at `source` (with its access minutes): minutes between `source` and
-  // `other`, access at both ends included; 0 for a commune and itself; +infinity when the
-  // search did not reach `other`.
+  // `other`, access at both ends included and the trip curve applied; 0 for a commune and itself;
+  // +infinity when the search did not reach `other`.
   float minutes(const BoundedSearch& search, CommuneId source, CommuneId other) const;
 
   // Every commune within `cutoff` of `site` after a search from it, sorted by commune id; the
@@ -37,6 +39,7 @@ class CommuneVertices {
  private:
   std::span<const std::uint32_t> vertex_;
   std::span<const float> access_;
+  TripCurve trip_;
   std::vector<std::uint32_t> first_;  // vertex v holds communes [first_[v], first_[v + 1])
   std::vector<CommuneId> communes_;
 };

@@ -99,7 +99,8 @@ TEST(Cli, UnwritableOutputExitsWithCodeFourAndWritesNothing) {
 }
 
 TEST(Cli, HelpOnEverySubcommand) {
-  for (const std::string sub : {"run", "sweep", "validate", "inspect", "generate", "export"}) {
+  for (const std::string sub :
+       {"run", "sweep", "validate", "inspect", "generate", "export", "travel", "calibrate"}) {
     SCOPED_TRACE(sub);
     const Outcome o = covsim_cli({sub, "--help"});
     EXPECT_EQ(o.exit_code, 0);
@@ -109,7 +110,8 @@ TEST(Cli, HelpOnEverySubcommand) {
   }
   const Outcome top = covsim_cli({"--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* sub : {"run", "sweep", "validate", "inspect", "generate", "export"})
+  for (const char* sub :
+       {"run", "sweep", "validate", "inspect", "generate", "export", "travel", "calibrate"})
     EXPECT_NE(top.out.find(sub), std::string::npos) << top.out;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include "geo/error.hpp"
 #include "geo/travel_matrix.hpp"
@@ -78,8 +79,56 @@ TEST(AdjacencyTravel, ExtraLinkConnectsAnIslandBothWays) {
   const TravelGraph g = adjacency_travel_graph(t, build_adjacency(t), s);
   const std::vector<CommuneId> ae{0, 4};
   const TravelMatrix m = minutes_among(g, ae);
-  EXPECT_NEAR(m.at(0, 1), 2.6f + 25, 1e-5);
-  EXPECT_NEAR(m.at(1, 0), 2.6f + 25, 1e-5);
+  // 27.6 minutes of legs; beyond the first 6 the default trip curve runs 1.75 x faster.
+  EXPECT_NEAR(m.at(0, 1), 6 + (2.6 + 25 - 6) / 1.75, 1e-5);
+  EXPECT_NEAR(m.at(1, 0), 6 + (2.6 + 25 - 6) / 1.75, 1e-5);
+}
+
+TEST(AdjacencyTravel, DenseSpeedOnlyForThePartOfTheLegInsideTheDenseCommune) {
+  // A small dense town T (1 km², radius 0.564 km) beside a vast rural commune R (16 km²,
+  // radius 2.257 km), demand points 2.5 km apart: T's share of the leg is 0.564 / 2.821 = 0.2.
+  Territory t;
+  t.source = "two";
+  auto square = [](double x0, double y0, double side) {
+    MultiPolygon m;
+    const std::vector<Point> ring{
+        {x0, y0}, {x0 + side, y0}, {x0 + side, y0 + side}, {x0, y0 + side}};
+    m.add_ring(ring);
+    m.end_polygon();
+    return m;
+  };
+  t.add("T", "T", 5000, square(-1000, 0, 1000), {-500, 2000});
+  t.add("R", "R", 100, square(0, 0, 4000), {2000, 2000});
+  t.area_km2 = {1, 16};
+  t.index_codes();
+  SpeedModel s;
+  s.density_classes = {{1000, 30}};
+  s.long_trip_speedup = 1;
+  const TravelGraph g = adjacency_travel_graph(t, build_adjacency(t), s);
+  const std::vector<CommuneId> both{0, 1};
+  const double rt = std::sqrt(1 / std::numbers::pi), rr = std::sqrt(16 / std::numbers::pi);
+  const double t_share = rt / (rt + rr);
+  EXPECT_NEAR(t_share, 0.2, 1e-12);
+  const double expected = 2.5 * 1.3 * (t_share / 30 + (1 - t_share) / 60) * 60;
+  EXPECT_NEAR(minutes_among(g, both).at(0, 1), expected, 1e-5);
+  EXPECT_LT(expected, 2.5 * 1.3 / 40 * 60);  // less than the harmonic mean of half each
+}
+
+TEST(AdjacencyTravel, LongTripsRunFasterBeyondTheCurveStart) {
+  const Territory t = row_of_squares();
+  SpeedModel s;
+  s.extra_links = {{"C", "E", 25}};
+  s.long_trip_from_minutes = 10;
+  s.long_trip_speedup = 2;
+  const TravelGraph g = adjacency_travel_graph(t, build_adjacency(t), s);
+  const std::vector<CommuneId> all{0, 1, 4};
+  const TravelMatrix m = minutes_among(g, all);
+  EXPECT_NEAR(m.at(0, 1), 1.3, 1e-5);                   // short: unchanged
+  EXPECT_NEAR(m.at(0, 2), 10 + (27.6 - 10) / 2, 1e-5);  // long: the part beyond 10 halved
+  // Tables stop where the curve says: 18.8 minutes is within 19, not within 18.7.
+  EXPECT_TRUE(build_travel_table(g, all, 19.0f).minutes(0, 4).has_value());
+  EXPECT_FALSE(build_travel_table(g, all, 18.7f).minutes(0, 4).has_value());
+  EXPECT_THROW(adjacency_travel_graph(t, build_adjacency(t), {.long_trip_speedup = 0.5}), Error);
 }
 
 TEST(AdjacencyTravel, TableIsSymmetric) {
