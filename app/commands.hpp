@@ -111,8 +111,8 @@ int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p
 struct CompareCommandOptions {
   std::filesystem::path a, b;
   // The territory drawn when neither side is a scenario; empty: the embedded default.
-  std::optional<std::filesystem::path> scenario;
-  std::optional<std::filesystem::path> out_dir;  // default: A's output.dir, else out/
+  std::optional<std::filesystem::path> scenario{};
+  std::optional<std::filesystem::path> out_dir{};  // default: A's output.dir, else out/
   bool overwrite = false;
   double tolerance_minutes = 0.5;
 };
