@@ -6,8 +6,7 @@
 // bench/peers/cbc_peer.py solves exactly with CBC, so the gap to the optimum is measured.
 //
 //   covsim_decision_bench --data ../shared/data --out build-bench/out/decisions --seed 7
-//   /usr/bin/python3 bench/peers/cbc_peer.py build-bench/out/decisions recommend_epci.jsonl \
-//       prioritise_dept.jsonl
+//   cbc_peer.py build-bench/out/decisions recommend_epci.jsonl prioritise_dept.jsonl
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
