@@ -80,4 +80,42 @@ struct CalibrateOptions {
 int command_calibrate(const CommonOptions& o, const CalibrateOptions& c, std::ostream& log,
                       Progress& progress);  // app/travel_commands.cpp
 
+// covsim recommend: where K new posts gain most, given the posts the renewal round leaves
+// (app/recommend_command.cpp; the model in sim/recommend.hpp).
+struct RecommendCommandOptions {
+  std::uint32_t add = 1;
+  std::string strategy = "centrality";
+  std::optional<std::string> host_type;  // default: commune, epci (multi_centre), department
+  std::string objective = "reach";       // reach | permanence | access
+  double weekly_hours = 35;
+  std::optional<float> threshold;        // reach: default the renewal round's
+  std::optional<std::string> group_key;  // team strategies: default the posts' defaults, else epci
+  double worst_share = 0.1;              // access: population share of the worst-served
+};
+int command_recommend(const CommonOptions& o, const RecommendCommandOptions& r, std::ostream& log,
+                      Progress& progress);
+
+// covsim prioritise: which posts to renew when only N (or a budget of weekly hours) can be
+// (app/prioritise_command.cpp; the model in sim/prioritise.hpp).
+struct PrioritiseCommandOptions {
+  std::optional<std::uint32_t> keep;  // default: as many as the renewal round keeps
+  std::optional<double> budget_hours;
+  std::optional<std::string> policy;  // default: the renewal round's reallocation
+  std::optional<float> threshold;     // default: the renewal round's
+};
+int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p, std::ostream& log,
+                       Progress& progress);
+
+// covsim compare: two plans side by side, each a scenario (YAML) or the result.json of a run
+// (app/compare_command.cpp; the figures in sim/compare.hpp).
+struct CompareCommandOptions {
+  std::filesystem::path a, b;
+  // The territory drawn when neither side is a scenario; empty: the embedded default.
+  std::optional<std::filesystem::path> scenario{};
+  std::optional<std::filesystem::path> out_dir{};  // default: A's output.dir, else out/
+  bool overwrite = false;
+  double tolerance_minutes = 0.5;
+};
+int command_compare(const CompareCommandOptions& c, std::ostream& log, Progress& progress);
+
 }  // namespace covsim::app

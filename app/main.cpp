@@ -117,6 +117,95 @@ int main(int argc, char** argv) {
       "--to", [&](const std::string& f) { calibrate_options.to = f; },
       "Also write the fitted travel section to this YAML file");
 
+  RecommendCommandOptions recommend_options;
+  CLI::App* recommend = app.add_subcommand(
+      "recommend",
+      "Where K new posts gain most, given the posts the renewal round leaves (or all posts)");
+  add_common(recommend, common, scenario);
+  recommend->add_option("--add", recommend_options.add, "New posts to place (K > 0)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  recommend
+      ->add_option("--strategy", recommend_options.strategy,
+                   "centrality (one site at the commune picked), multi_centre or roaming (joins "
+                   "the team of the commune's group, re-planned with it)")
+      ->check(CLI::IsMember({"centrality", "multi_centre", "roaming"}));
+  recommend
+      ->add_option_function<std::string>(
+          "--host-type", [&](const std::string& h) { recommend_options.host_type = h; },
+          "Host type of the new posts (default: commune, epci for multi_centre, department for "
+          "roaming)")
+      ->check(CLI::IsMember({"commune", "epci", "department", "metropole", "association",
+                             "social_centre", "france_services", "other"}));
+  recommend
+      ->add_option("--objective", recommend_options.objective,
+                   "reach (population newly within the threshold), permanence (communes "
+                   "regaining one), access (mean access of the worst-served)")
+      ->check(CLI::IsMember({"reach", "permanence", "access"}));
+  recommend->add_option("--hours", recommend_options.weekly_hours, "Weekly hours of a new post")
+      ->check(CLI::PositiveNumber);
+  recommend->add_option_function<float>(
+      "--threshold", [&](float t) { recommend_options.threshold = t; },
+      "Reach threshold in minutes (default: the renewal round's, else the largest)");
+  recommend->add_option_function<std::string>(
+      "--group-key", [&](const std::string& k) { recommend_options.group_key = k; },
+      "Grouping whose team a new multi_centre/roaming post joins (default: the posts' "
+      "group_key default, else epci)");
+  recommend
+      ->add_option("--worst-share", recommend_options.worst_share,
+                   "access: share of the population counted as worst-served (default 0.1)")
+      ->check(CLI::Range(0.0, 1.0));
+
+  PrioritiseCommandOptions prioritise_options;
+  CLI::App* prioritise = app.add_subcommand(
+      "prioritise",
+      "Which posts to renew: each post's standalone value, the keep-set of N that loses least, "
+      "against the renewal round's decisions");
+  add_common(prioritise, common, scenario);
+  prioritise
+      ->add_option_function<std::uint32_t>(
+          "--keep", [&](std::uint32_t n) { prioritise_options.keep = n; },
+          "Posts that can be renewed (default: as many as the renewal round keeps)")
+      ->check(CLI::PositiveNumber);
+  prioritise
+      ->add_option_function<double>(
+          "--budget", [&](double h) { prioritise_options.budget_hours = h; },
+          "Weekly hours of the posts renewed, at most")
+      ->check(CLI::NonNegativeNumber);
+  prioritise
+      ->add_option_function<std::string>(
+          "--policy", [&](const std::string& p) { prioritise_options.policy = p; },
+          "Reallocation when posts go (default: the renewal round's, else none)")
+      ->check(CLI::IsMember({"none", "absorb", "replan"}));
+  prioritise->add_option_function<float>(
+      "--threshold", [&](float t) { prioritise_options.threshold = t; },
+      "Reach threshold in minutes (default: the renewal round's, else the largest)");
+
+  CompareCommandOptions compare_options;
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "Two plans side by side (scenarios, or result.json of earlier runs): per threshold and "
+      "EPCI, the difference, and a difference map");
+  compare->add_option("a", compare_options.a, "Plan A: scenario (YAML) or result.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("b", compare_options.b, "Plan B: scenario (YAML) or result.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare
+      ->add_option_function<std::string>(
+          "--scenario", [&](const std::string& f) { compare_options.scenario = f; },
+          "Territory to draw when both are result.json (default: the embedded scenario)")
+      ->check(CLI::ExistingFile);
+  compare->add_option_function<std::string>(
+      "-o,--out", [&](const std::string& d) { compare_options.out_dir = d; },
+      "Output directory (default: A's output.dir, else out)");
+  compare->add_flag("--overwrite", compare_options.overwrite, "Replace existing outputs");
+  compare
+      ->add_option("--tolerance", compare_options.tolerance_minutes,
+                   "Minutes nearer or farther that count as a change (default 0.5)")
+      ->check(CLI::NonNegativeNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -140,6 +229,9 @@ int main(int argc, char** argv) {
     if (exp->parsed()) return command_export(common, export_options, log, progress);
     if (travel->parsed()) return command_travel(common, travel_options, log, progress);
     if (calibrate->parsed()) return command_calibrate(common, calibrate_options, log, progress);
+    if (recommend->parsed()) return command_recommend(common, recommend_options, log, progress);
+    if (prioritise->parsed()) return command_prioritise(common, prioritise_options, log, progress);
+    if (compare->parsed()) return command_compare(compare_options, log, progress);
   } catch (const covsim::InputError& e) {
     std::cerr << "covsim: error: " << e.what() << "\n";
     return kBadInput;

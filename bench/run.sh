@@ -27,7 +27,8 @@ bash "$here/peers/install.sh"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOVSIM_BUILD_BENCH=ON \
   -DCOVSIM_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j2 --target covsim_national_bench covsim_micro_bench
+cmake --build "$build" -j2 --target covsim_national_bench covsim_micro_bench \
+  covsim_decision_bench
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -47,6 +48,12 @@ stop_pg
 
 echo "== PuLP + CBC =="
 "$py" "$here/peers/cbc_peer.py" "$out" placement_1.jsonl placement_3.jsonl | tee "$out/cbc.txt"
+
+echo "== decisions: recommend --add 100 and prioritise over France, EPCI instances vs CBC =="
+"$build/bench/covsim_decision_bench" --data "$data" --out "$out/decisions" --seed "$seed" \
+  | tee "$out/decisions.txt"
+"$py" "$here/peers/cbc_peer.py" "$out/decisions" recommend_epci.jsonl prioritise_dept.jsonl \
+  | tee "$out/cbc_decisions.txt"
 
 echo "== micro benchmarks (synthetic territory) =="
 "$build/bench/covsim_micro_bench" --benchmark_min_time=0.2 | tee "$out/micro.txt"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,26 @@ struct Line : Scenario {
   explicit Line(const std::vector<std::string>& epci = std::vector<std::string>(6, "E"))
       : Scenario({1000, 200, 300, 400, 500, 600}, line_minutes(6, 10), epci, 60) {
     territory.priority_population = {0, 0, 0, 0, 50, 100};
+  }
+};
+
+// A w × h grid of communes `step` minutes apart (Manhattan), 4-neighbour borders, seeded
+// populations of 100 to 100 + spread inhabitants; EPCIs W and E are the left and right halves.
+struct Grid : Scenario {
+  Grid(std::size_t w, std::size_t h, float step, std::uint64_t seed, std::uint64_t spread = 2000)
+      : Scenario(populations(w * h, seed, spread), grid_minutes(w, h, step), halves(w, h), 60) {
+    adjacency = grid_adjacency(w, h);
+  }
+  static std::vector<double> populations(std::size_t n, std::uint64_t seed, std::uint64_t spread) {
+    std::mt19937_64 rng(seed);
+    std::vector<double> p(n);
+    for (double& x : p) x = static_cast<double>(100 + rng() % spread);
+    return p;
+  }
+  static std::vector<std::string> halves(std::size_t w, std::size_t h) {
+    std::vector<std::string> e(w * h);
+    for (std::size_t i = 0; i < w * h; ++i) e[i] = (i % w) < w / 2 ? "W" : "E";
+    return e;
   }
 };
 
