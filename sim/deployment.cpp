@@ -109,8 +109,9 @@ class Local {
 
 class Planner {
  public:
-  Planner(const DeploymentInputs& in, const PostTable& posts, const DeploymentOptions& options)
-      : in_(in), t_(in.territory), posts_(posts), o_(options) {}
+  Planner(const DeploymentInputs& in, const PostTable& posts, const DeploymentOptions& options,
+          std::span<const std::uint8_t> may_open)
+      : in_(in), t_(in.territory), posts_(posts), o_(options), may_open_(may_open) {}
 
   Deployment run(std::span<const geo::CommuneId> existing, Progress& progress) {
     const std::vector<Team> teams = teams_of(t_, posts_);
@@ -413,7 +414,8 @@ class Planner {
     fixed.insert(fixed.end(), pinned.begin(), pinned.end());
     std::vector<geo::CommuneId> candidates = fixed;
     for (geo::CommuneId c : basin)
-      if (owner_[c] == kNoTeam && has_row(c) && eligible(c)) candidates.push_back(c);
+      if (owner_[c] == kNoTeam && has_row(c) && (may_open_.empty() || may_open_[c]) && eligible(c))
+        candidates.push_back(c);
     if (candidates.size() == fixed.size() || basin.empty()) return pinned;
     const LocationProblem pb = location_problem(in_.table, basin, candidates, t_.population, fixed);
     if (until_covered) wanted = static_cast<std::uint32_t>(pinned.size()) + to_cover(pb, lo);
@@ -608,6 +610,7 @@ class Planner {
   const geo::Territory& t_;
   const PostTable& posts_;
   const DeploymentOptions& o_;
+  std::span<const std::uint8_t> may_open_;
   Deployment d_;
   std::vector<std::uint32_t> team_of_;  // post -> team, kNoTeam
   std::vector<std::uint32_t> owner_;    // commune -> team of its permanences, kNoTeam: none
@@ -684,10 +687,13 @@ MinutesRow minutes_row_on(const geo::TravelGraph& graph) {
 }
 
 Deployment deploy(const DeploymentInputs& inputs, const PostTable& posts,
-                  const DeploymentOptions& options, std::span<const geo::CommuneId> existing,
+                  const DeploymentOptions& options, const PlanContext& context,
                   Progress& progress) {
   validate(posts.posts, inputs.territory, "posts");
-  return Planner(inputs, posts, options).run(existing, progress);
+  if (!context.may_open.empty() && context.may_open.size() != inputs.territory.size())
+    throw Error("deploy: may_open has " + std::to_string(context.may_open.size()) + " flags for " +
+                std::to_string(inputs.territory.size()) + " communes");
+  return Planner(inputs, posts, options, context.may_open).run(context.existing, progress);
 }
 
 }  // namespace covsim::sim

@@ -158,10 +158,18 @@ Deployment active_only(const Deployment& d, std::span<const std::uint8_t> active
 // Every site and round removed (basins and notes too), capacity kept.
 void clear(Deployment& d);
 
-// `existing`: communes holding a permanence of posts not in `posts` (renewal re-plans a team
-// among the others). Throws covsim::Error naming the post when a site has no table row.
+// Where a plan stands among posts planned elsewhere: renewal re-plans a team among the others
+// (sim/reallocation.hpp), a recommendation adds a post among those left (sim/recommend.hpp).
+struct PlanContext {
+  // Communes holding a permanence of posts not in `posts`.
+  std::span<const geo::CommuneId> existing{};
+  // Commune -> 1 where a new site or stop may open; empty: anywhere. Pinned sites always stand.
+  std::span<const std::uint8_t> may_open{};
+};
+
+// Throws covsim::Error naming the post when a site has no table row.
 Deployment deploy(const DeploymentInputs& inputs, const PostTable& posts,
-                  const DeploymentOptions& options, std::span<const geo::CommuneId> existing = {},
+                  const DeploymentOptions& options, const PlanContext& context = {},
                   Progress& progress = null_progress());
 
 }  // namespace covsim::sim

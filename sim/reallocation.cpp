@@ -255,6 +255,9 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
     if (auto it = cache_->plans.find(key); it != cache_->plans.end()) return it->second;
   }
   using Place = Places::Place;
+  std::size_t lost_places = 0, left = 0;
+  for (const PostId p : team.posts)
+    (active[p] ? left : lost_places) += active[p] ? 1 : places_->of[p].size();
   PostTable sub;
   std::vector<PostId> original;
   for (const PostId p : team.posts) {
@@ -284,11 +287,17 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
         q.site_count = static_cast<std::uint32_t>(q.sites.size());
         q.max_stops = static_cast<std::uint32_t>(q.sites.size());
       } else if (policy == ReallocationPolicy::absorb || q.strategy == Strategy::centrality) {
-        // The kept days where they are, the rest rotating weekly through the basin.
+        // The kept days where they are, the rest rotating weekly through the basin. Absorbing,
+        // the posts left take over the lost permanences, no more: each holds its share of them.
         q.strategy = Strategy::roaming;
         q.round = RoundKind::weekly;
-        q.max_stops = static_cast<std::uint32_t>(q.sites.size()) +
-                      (q.max_stops > 0 ? q.max_stops : deploy_options_.roaming.round.max_stops);
+        std::uint32_t extra =
+            q.max_stops > 0 ? q.max_stops : deploy_options_.roaming.round.max_stops;
+        if (policy == ReallocationPolicy::absorb)
+          extra = std::min<std::uint32_t>(
+              extra, static_cast<std::uint32_t>((lost_places + left - 1) /
+                                                std::max<std::size_t>(left, 1)));
+        q.max_stops = static_cast<std::uint32_t>(q.sites.size()) + extra;
       }
     }
     sub.posts.push_back(std::move(q));
@@ -304,7 +313,20 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
                                         std::span<const geo::CommuneId> targets, bool towards) {
       return team_minutes(k, source, targets, towards);
     };
-    *plan = deploy({territory_, table_, adjacency_, cached}, sub, deploy_options_, existing);
+    // Absorb takes over what the lost posts leave: new stops only in their basins and places.
+    std::vector<std::uint8_t> may_open;
+    if (policy == ReallocationPolicy::absorb) {
+      may_open.assign(territory_.size(), 0);
+      for (const geo::CommuneId c : team.communes) {
+        const PostId owner = c < base_.basin_post.size() ? base_.basin_post[c] : kNoPost;
+        if (owner != kNoPost && team_of_[owner] == k && !active[owner]) may_open[c] = 1;
+      }
+      for (const PostId p : team.posts)
+        if (!active[p])
+          for (const Place& x : places_->of[p]) may_open[x.commune] = 1;
+    }
+    *plan = deploy({territory_, table_, adjacency_, cached}, sub, deploy_options_,
+                   {existing, may_open});
     for (PostId& p : plan->site_post) p = original[p];
     for (PostId& p : plan->circuit_post) p = original[p];
     for (PostId& p : plan->basin_post)
@@ -448,10 +470,14 @@ void Reallocator::absorb_outside_teams(std::span<const std::uint8_t> active, std
       orphans.push_back(c);
   scratch.orphans = static_cast<std::uint32_t>(orphans.size());
   if (orphans.empty()) return;
+  // Lost permanences first, then communes that only lost reach; largest first in each.
   const std::vector<double>& population = territory_.population;
+  auto lost_permanence = [&](geo::CommuneId c) { return loses_permanence(baseline_, out, c); };
   std::sort(orphans.begin(), orphans.end(), [&](geo::CommuneId a, geo::CommuneId b) {
+    if (lost_permanence(a) != lost_permanence(b)) return lost_permanence(a);
     return population[a] != population[b] ? population[a] > population[b] : a < b;
   });
+  const float reach = model_.options().thresholds_minutes[threshold];
 
   const AbsorbOptions& o = options_.absorb;
   const std::size_t posts = posts_.size();
@@ -459,6 +485,15 @@ void Reallocator::absorb_outside_teams(std::span<const std::uint8_t> active, std
   scratch.moved.assign(posts, 0.0);
   const std::size_t first_new = scratch.absorbed.size();
   for (const geo::CommuneId c : orphans) {
+    // A commune that only lost reach and that a stop taken for an earlier orphan already
+    // reaches again needs no stop of its own.
+    if (!lost_permanence(c) &&
+        std::any_of(scratch.absorbed.begin() + static_cast<std::ptrdiff_t>(first_new),
+                    scratch.absorbed.end(), [&](const Absorption& a) {
+                      const auto m = table_.minutes(table_.row_of(a.commune), c);
+                      return m && *m <= reach;
+                    }))
+      continue;
     std::size_t g = 0;
     if (absorb_grouping_ != nullptr) {
       g = c < absorb_grouping_->of.size() ? absorb_grouping_->of[c] : geo::kNoGroup;

@@ -20,12 +20,13 @@
 //    protected days at its site and rotates the rest through stops of its new basin ("three
 //    fixed days a week plus one day rotating elsewhere", DOMAIN.md).
 //  - absorb: every post left keeps its present sites and stops with its kept hours, and
-//    rotates its movable hours weekly through stops of its new basin (the lost basins split
-//    among the posts left):
+//    rotates its movable hours weekly through new stops in what the lost posts leave (their
+//    basins and places, split among the posts left with the re-balanced basins):
 //      movable hours of post p = min(site hours, movable_share × (weekly_hours_p − protected_p))
 //    Communes outside every re-planned team (a fixed post went, or a team lost all its posts)
-//    that lose reach within the threshold or their permanence are then taken, largest population
-//    first (then lowest commune id), by the nearest active advisor with fixed sites in their group
+//    that lose their permanence, then those that lose reach within the threshold and that no
+//    stop taken before reaches again, are then taken, largest population first (then lowest
+//    commune id), by the nearest active advisor with fixed sites in their group
 //    of `group_key` (any advisor when the key is empty) outside the re-planned teams, nearest by
 //    table minutes from the commune to any of its sites, while its budget pays:
 //      weekly cost of an absorbed commune = max(min_hours, hours_per_1000 × population / 1000)

@@ -327,7 +327,7 @@ class TeamEngine {
       if (f_.active[d.circuit_post[c]] && !member[d.circuit_post[c]])
         for (geo::CommuneId x : d.stops(c)) existing.push_back(x);
     auto plan = std::make_shared<Deployment>(deploy(
-        {in_.territory, in_.table, in_.adjacency, minutes_}, sub, deploy_options_, existing));
+        {in_.territory, in_.table, in_.adjacency, minutes_}, sub, deploy_options_, {existing}));
     std::lock_guard lock(mutex_);
     return plans_.emplace(std::move(key), std::move(plan)).first->second;
   }
