@@ -389,7 +389,8 @@ LoadResult load_territory(const LoadOptions& o, Progress& progress) {
   tbb::parallel_invoke([&] { read = detail::read_features(o, progress); },
                        [&] {
                          if (o.cog) cog = read_cog(o.cog->dir);
-                         if (!o.code_mapping.empty()) mapping = read_code_mapping(o.code_mapping);
+                         if (!o.code_mapping.empty())
+                           mapping = read_code_mapping(o.code_mapping, o.access);
                        });
   Features& f = read.features;
   report.source_crs = read.source_crs;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "geo/attribute_join.hpp"
+#include "geo/input_access.hpp"
 #include "geo/load_report.hpp"
 #include "geo/progress.hpp"
 #include "geo/territory.hpp"
@@ -56,6 +57,7 @@ struct LoadOptions {
   // old_code,new_code table (CSV or any OGR table); applied first, so it overrides the COG.
   std::filesystem::path code_mapping;
   std::vector<AttributeTableOptions> tables;  // joined by code once communes are built
+  InputAccess access = {};  // what the layer and mapping paths may be (geo/input_access.hpp)
 };
 
 struct LoadResult {

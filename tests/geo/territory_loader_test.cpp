@@ -263,14 +263,18 @@ TEST(LoadTerritory, ReprojectsFromTheLayerCrs) {
   EXPECT_NE(r.report.source_crs.find("EPSG:4326"), std::string::npos) << r.report.source_crs;
 }
 
+// Squares near Lambert-93's origin (3°E 46.5°N), inside its area of use: the loader refuses a
+// territory lying wholly outside it (LoadTerritoryErrors).
 TEST(LoadTerritory, ReadsGeoPackageAndShapefileTogether) {
   test::ScratchDir dir;
-  const std::string square = "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))";
+  const std::string square =
+      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))";
   test::write_layer(dir / "a.gpkg", "GPKG", "communes", "EPSG:2154",
                     {{{{"insee", "A"}, {"label", "From GeoPackage"}}, square}});
-  test::write_layer(dir / "b.shp", "ESRI Shapefile", "b", "EPSG:2154",
-                    {{{{"insee", "B"}, {"label", "From Shapefile"}},
-                      "POLYGON ((1000 0,3000 0,3000 1000,1000 1000,1000 0))"}});
+  test::write_layer(
+      dir / "b.shp", "ESRI Shapefile", "b", "EPSG:2154",
+      {{{{"insee", "B"}, {"label", "From Shapefile"}},
+        "POLYGON ((701000 6600000,703000 6600000,703000 6601000,701000 6601000,701000 6600000))"}});
   LoadOptions o = options_for({dir / "a.gpkg", dir / "b.shp"});
   o.code_field = "insee";
   o.name_field = "label";
@@ -285,7 +289,8 @@ TEST(LoadTerritory, SourceCrsIsUsedForALayerWithoutOne) {
   test::ScratchDir dir;
   test::write_layer(
       dir / "noprj.shp", "ESRI Shapefile", "noprj", "",
-      {{{{"code", "A"}, {"nom", "A"}}, "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))"}});
+      {{{{"code", "A"}, {"nom", "A"}},
+        "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))"}});
   const InputError e = test::input_error([&] { load_territory(options_for({dir / "noprj.shp"})); });
   EXPECT_NE(e.problem().find("declares no coordinate reference system"), std::string::npos)
       << e.what();
@@ -297,7 +302,8 @@ TEST(LoadTerritory, SourceCrsIsUsedForALayerWithoutOne) {
 
 TEST(LoadTerritory, NamedLayerIsPickedAmongSeveral) {
   test::ScratchDir dir;
-  const std::string square = "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))";
+  const std::string square =
+      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))";
   test::write_layer(dir / "two.gpkg", "GPKG", "first", "EPSG:2154",
                     {{{{"code", "F"}, {"nom", "F"}}, square}});
   test::write_layer(dir / "two.gpkg", "GPKG", "second", "EPSG:2154",
