@@ -520,8 +520,12 @@ TEST(VectorFormat, FromExtensionOrOption) {
   EXPECT_EQ(vector_format("a.gpkg", std::nullopt), VectorFormat::geopackage);
   EXPECT_EQ(vector_format("a.GeoJSON", std::nullopt), VectorFormat::geojson);
   EXPECT_EQ(vector_format("a.json", std::nullopt), VectorFormat::geojson);
-  EXPECT_EQ(vector_format("dir/a.SHP", std::nullopt), VectorFormat::shapefile);
-  EXPECT_EQ(vector_format("a", std::nullopt), VectorFormat::geopackage);
+  EXPECT_EQ(vector_format("dir/a.shp", std::nullopt), VectorFormat::shapefile);
+  // GDAL names a Shapefile's parts in lower case whatever the case of .SHP: the file would not
+  // be the one named.
+  EXPECT_THROW(vector_format("dir/a.SHP", std::nullopt), InputError);
+  // No extension is guessed: `export --to mfile` once wrote mfile.gpkg.
+  EXPECT_THROW(vector_format("a", std::nullopt), InputError);
   EXPECT_EQ(vector_format("a", VectorFormat::shapefile), VectorFormat::shapefile);
   EXPECT_THROW(vector_format("a.gpkg", VectorFormat::shapefile), InputError);
   EXPECT_THROW(vector_format("a.txt", std::nullopt), InputError);
