@@ -61,11 +61,15 @@ void StreamingSummary::start_histogram(double arriving) {
   values_.shrink_to_fit();
 }
 
-void StreamingSummary::collapse() {
+// Twice the width: new bin j covers old bins 2j - k and 2j - k + 1. The origin stays a multiple
+// of the width, and the old range stays covered: [o, o + B w) within [o2, o2 + 2 B w) for any
+// multiple o2 of 2w in [o - B w, o]; `down` takes the lowest one, to reach a smaller value.
+void StreamingSummary::collapse(bool down) {
+  const double bins = static_cast<double>(counts_.size());
   const double wider = 2 * width_;
-  const double origin = std::floor(origin_ / wider) * wider;
-  // origin_ is a multiple of width_, `origin` of 2 width_: old bin i lands in (i + shift) / 2.
-  const std::size_t shift = origin_ == origin ? 0 : 1;
+  const double origin = down ? std::ceil((origin_ - bins * width_) / wider) * wider
+                             : std::floor(origin_ / wider) * wider;
+  const auto shift = static_cast<std::size_t>(std::llround((origin_ - origin) / width_));
   std::vector<std::uint32_t> merged(counts_.size(), 0);
   for (std::size_t i = 0; i < counts_.size(); ++i) merged[(i + shift) / 2] += counts_[i];
   counts_ = std::move(merged);
@@ -79,7 +83,7 @@ void StreamingSummary::count(double v) {
     counts_[v < 0 ? 0 : counts_.size() - 1] += 1;
     return;
   }
-  while (v < origin_ || v >= origin_ + bins * width_) collapse();
+  while (v < origin_ || v >= origin_ + bins * width_) collapse(v < origin_);
   const double i = std::floor((v - origin_) / width_);
   counts_[static_cast<std::size_t>(std::clamp(i, 0.0, bins - 1))] += 1;
 }

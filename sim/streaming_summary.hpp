@@ -40,7 +40,7 @@ class StreamingSummary {
 
  private:
   void start_histogram(double arriving);
-  void collapse();  // bins of twice the width, covering twice the range
+  void collapse(bool down);  // bins of twice the width, over twice the range
   void count(double value);
   double value_at_rank(std::size_t rank) const;
 
