@@ -154,6 +154,9 @@ OutputTransaction::OutputTransaction(fs::path dir, std::vector<PlannedFile> file
         fail(target, "already exists; " + options_.overwrite_hint + " to replace it");
     }
 
+  // Under the registry's lock from the first directory on: a signal arriving meanwhile waits,
+  // then finds the transaction registered and removes whatever exists of it.
+  std::lock_guard lock(registry_mutex());
   std::string pattern = (base / (std::string(kNewPrefix) + "XXXXXX")).string();
   if (!::mkdtemp(pattern.data())) {
     const int e = errno;
@@ -161,24 +164,23 @@ OutputTransaction::OutputTransaction(fs::path dir, std::vector<PlannedFile> file
                             : "cannot be created in " + base.string() + ": ") +
                     errno_text(e));
   }
-  const fs::path born = pattern;
-  lock_fd_ = ::open((born / kLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0) {
-    const int e = errno;
-    fs::remove_all(born, ec);
-    fail(home_, "cannot lock a staging directory: " + errno_text(e));
-  }
-  const std::string suffix = born.filename().string().substr(kNewPrefix.size());
-  root_ = base / (std::string(kStagingPrefix) + suffix);
-  files_ = root_ / kFiles;
-  fs::rename(born, root_, ec);
-  if (!ec) fs::create_directory(files_, ec);
-  if (ec) {
-    fs::remove_all(born, ec);
+  root_ = pattern;
+  auto give_up = [&](const std::string& problem) {
     fs::remove_all(root_, ec);
-    fail(home_, "cannot prepare a staging directory: " + ec.message());
-  }
-  std::lock_guard lock(registry_mutex());
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    fail(home_, problem);
+  };
+  lock_fd_ = ::open((root_ / kLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+    give_up("cannot lock a staging directory: " + errno_text(errno));
+  const std::string suffix = root_.filename().string().substr(kNewPrefix.size());
+  const fs::path staging = base / (std::string(kStagingPrefix) + suffix);
+  fs::rename(root_, staging, ec);
+  if (ec) give_up("cannot prepare a staging directory: " + ec.message());
+  root_ = staging;
+  files_ = root_ / kFiles;
+  if (!fs::create_directory(files_, ec))
+    give_up("cannot prepare a staging directory: " + ec.message());
   registry().push_back(this);
 }
 
