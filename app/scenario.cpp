@@ -118,6 +118,11 @@ void read_territory(const YamlSection& root, Scenario& out) {
   for (const YamlSection& g : t->list("groups", {"key", "field", "name_field"}))
     l.group_fields.push_back(group_field(g));
   l.target_crs = t->text("crs", l.target_crs);
+  try {
+    geo::target_crs_epsg(l.target_crs);  // here, to name the line
+  } catch (const InputError& e) {
+    t->fail("crs", e.problem());
+  }
   l.source_crs = t->text("source_crs", "");
   l.repair = t->choice("repair", "structure", {"structure", "linework"}) == "structure"
                  ? geo::RepairMethod::structure

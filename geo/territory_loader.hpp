@@ -72,4 +72,8 @@ struct LoadResult {
 // fails, an empty layer, a mapping to a code that is not a current commune.
 LoadResult load_territory(const LoadOptions& options, Progress& progress = null_progress());
 
+// The EPSG code of a target CRS ("EPSG:2154", a WKT...): InputError("target CRS", ...) when it
+// is unknown, not projected in metres, or has no EPSG code (Territory::epsg records one).
+int target_crs_epsg(const std::string& definition);
+
 }  // namespace covsim::geo
