@@ -410,6 +410,44 @@ TEST_F(VectorExportTest, OverwritingGeoJsonKeepsTheShapefileBesideIt) {
                        shapefile_field_names(names_of(layers[0])), VectorFormat::shapefile);
 }
 
+// An output transaction plans what vector_output_files says: every file written must be in the
+// plan, and every file the plan says is always written must be.
+TEST_F(VectorExportTest, PlannedFilesAreExactlyTheFilesWritten) {
+  const std::vector<VectorLayer> all = in_.layers();
+  for (const char* name : {"p.gpkg", "p.geojson", "p.shp"})
+    for (std::size_t n : {all.size(), std::size_t{1}}) {
+      SCOPED_TRACE(std::string(name) + ", " + std::to_string(n) + " layer(s)");
+      const std::vector<VectorLayer> layers(all.begin(), all.begin() + static_cast<long>(n));
+      std::vector<std::string> names;
+      for (const VectorLayer& l : layers) names.push_back(l.name);
+      const fs::path dir = dir_ / (std::string(name) + std::to_string(n));
+      fs::create_directory(dir);
+      write_vector(dir / name, layers);
+      std::set<std::string> planned, always;
+      for (const PlannedFile& f : vector_output_files(dir / name, names)) {
+        planned.insert(f.name);
+        if (f.always) always.insert(f.name);
+      }
+      std::set<std::string> written;
+      for (const fs::path& p : listing(dir)) written.insert(p.filename().string());
+      for (const std::string& w : written) EXPECT_TRUE(planned.count(w)) << w << " not planned";
+      for (const std::string& a : always) EXPECT_TRUE(written.count(a)) << a << " not written";
+    }
+}
+
+// `generate -o syn.shp` wrote syn_communes.shp: one layer goes under exactly the name asked.
+TEST_F(VectorExportTest, OneLayerIsWrittenUnderExactlyTheNameAsked) {
+  const std::vector<VectorLayer> one{in_.layers()[0]};
+  write_vector(dir_ / "syn.shp", one);
+  write_vector(dir_ / "one.json", one);
+  for (const char* part : {"syn.shp", "syn.shx", "syn.dbf", "syn.prj", "syn.cpg", "one.json"})
+    EXPECT_TRUE(fs::exists(dir_ / part)) << part;
+  for (const fs::path& p : listing(dir_.path()))
+    EXPECT_EQ(p.filename().string().find("communes"), std::string::npos) << p;
+  expect_layer_matches(dir_ / "syn.shp", "syn", one[0], shapefile_field_names(names_of(one[0])),
+                       VectorFormat::shapefile);
+}
+
 TEST_F(VectorExportTest, GeoJsonAndShapefileOfOneBaseShareTheStyleFile) {
   // QGIS reads <file name>.qml for both, so the second write must not replace it unasked.
   const std::vector<VectorLayer> layers = in_.layers();
