@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/test_data.hpp"
 
@@ -158,18 +159,13 @@ TEST(Cli, DrawsAndSeedsHaveTheScenarioBounds) {
   }
 }
 
-std::map<std::string, std::string> contents(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    out[e.path().filename().string()] = e.is_regular_file() ? slurp(e.path()) : "<dir>";
-  return out;
-}
+using test::files_in;
 
 TEST(Cli, GenerateWritesExactlyTheNamedFileAndKeepsAnExistingOne) {
   test::TempDir dir;
   const std::string shp = (dir / "syn.shp").string();
   ASSERT_EQ(covsim_cli({"generate", "--communes", "20", "-o", shp}).exit_code, 0);
-  const auto written = contents(dir.path());
+  const auto written = files_in(dir.path());
   for (const char* part : {"syn.shp", "syn.shx", "syn.dbf", "syn.prj", "syn.cpg"})
     EXPECT_TRUE(written.count(part)) << part;
   for (const auto& [name, text] : written)
@@ -179,11 +175,11 @@ TEST(Cli, GenerateWritesExactlyTheNamedFileAndKeepsAnExistingOne) {
   EXPECT_EQ(again.exit_code, 4);
   expect_one_line_error(again, shp + ": already exists; pass --overwrite");
   EXPECT_EQ(again.out, "") << "refused before generating";
-  EXPECT_EQ(contents(dir.path()), written);
+  EXPECT_EQ(files_in(dir.path()), written);
   EXPECT_EQ(covsim_cli({"generate", "--communes", "20", "--seed", "2", "-o", shp, "--overwrite"})
                 .exit_code,
             0);
-  EXPECT_NE(contents(dir.path()), written);
+  EXPECT_NE(files_in(dir.path()), written);
   // No extension, no guess: `-o mfile` wrote mfile.gpkg.
   EXPECT_EQ(covsim_cli({"generate", "-o", (dir / "mfile").string()}).exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "mfile.gpkg"));

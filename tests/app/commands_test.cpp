@@ -18,6 +18,7 @@
 #include "app/pipeline.hpp"
 #include "geo/error.hpp"
 #include "geo/synthetic_territory.hpp"
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::app {
@@ -125,12 +126,7 @@ class HookedProgress final : public Progress {
   std::function<void()> act_;
 };
 
-std::map<std::string, std::string> files_in(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    out[e.path().filename().string()] = e.is_regular_file() ? slurp(e.path()) : "<dir>";
-  return out;
-}
+using test::files_in;
 
 // A failure while writing (disk full, a bad value met by a writer...) or at the commit (an
 // output created meanwhile) leaves the previous outputs exactly as they were, and nothing of

@@ -12,11 +12,11 @@
 #include <chrono>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "app/scenario.hpp"
 #include "geo/output_transaction.hpp"
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 
 extern char** environ;
@@ -26,19 +26,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 // Every file under `dir` (staging directories included) with its bytes.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> out;
   if (!fs::exists(dir)) return out;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = slurp(e.path());
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_file(e.path());
   return out;
 }
 
@@ -131,7 +126,7 @@ struct Fixture {
   Fixture() {
     Process first({"-q", "run", scenario.string(), "-o", out.string()}, dir / "first.err");
     const int status = first.wait();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(dir / "first.err");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(dir / "first.err");
     before = snapshot(out);
     EXPECT_GE(before.size(), 20u);
   }
@@ -144,10 +139,10 @@ void expect_interrupted(Process& p, int sig, const fs::path& err) {
   const int status = p.wait();
   ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal instead of handling it";
   EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
-  EXPECT_NE(slurp(err).find("covsim: interrupted by " +
-                            std::string(sig == SIGINT ? "SIGINT" : "SIGTERM")),
+  EXPECT_NE(read_file(err).find("covsim: interrupted by " +
+                                std::string(sig == SIGINT ? "SIGINT" : "SIGTERM")),
             std::string::npos)
-      << slurp(err);
+      << read_file(err);
 }
 
 TEST(Interrupt, SigintWhileWritingLeavesTheOldOutputsAsTheyWere) {
@@ -189,7 +184,7 @@ TEST(Interrupt, StagingLeftBySigkillGoesWithTheNextRun) {
 
   Process next(f.rerun(), f.dir / "next.err");
   const int status = next.wait();
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(f.dir / "next.err");
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(f.dir / "next.err");
   EXPECT_TRUE(staging_dirs(f.out).empty());
   EXPECT_EQ(snapshot(f.out).size(), f.before.size());
 }

@@ -9,10 +9,10 @@
 
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "geo/error.hpp"
 #include "tests/error_message.hpp"
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::geo {
@@ -20,22 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::files_in;
 
 void put(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-// Name -> content of the files directly in `dir` ("<dir>" for directories).
-std::map<std::string, std::string> listing(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir))
-    out[e.path().filename().string()] = e.is_directory() ? "<dir>" : slurp(e.path());
-  return out;
-}
 
 std::vector<PlannedFile> plan(std::initializer_list<const char*> always,
                               std::initializer_list<const char*> sometimes = {}) {
@@ -53,8 +40,8 @@ TEST(OutputTransaction, ANewDirectoryAppearsWholeOnCommit) {
   put(t.staged("x.csv"), "x");
   put(t.staged("y.md"), "y");
   EXPECT_EQ(t.commit(), (std::vector<fs::path>{out / "x.csv", out / "y.md"}));
-  EXPECT_EQ(listing(out), (std::map<std::string, std::string>{{"x.csv", "x"}, {"y.md", "y"}}));
-  EXPECT_EQ(listing(dir.path()).size(), 1u) << "no staging directory left";
+  EXPECT_EQ(files_in(out), (std::map<std::string, std::string>{{"x.csv", "x"}, {"y.md", "y"}}));
+  EXPECT_EQ(files_in(dir.path()).size(), 1u) << "no staging directory left";
 }
 
 TEST(OutputTransaction, AnExistingSetIsReplacedAndOtherFilesAreLeftAlone) {
@@ -64,11 +51,11 @@ TEST(OutputTransaction, AnExistingSetIsReplacedAndOtherFilesAreLeftAlone) {
   put(dir / "notes.txt", "a planner's notes");
   OutputTransaction t(dir.path(), plan({"x.csv"}, {"x.qml"}), {.overwrite = true});
   put(t.staged("x.csv"), "new x");
-  EXPECT_EQ(listing(dir.path()).at("x.csv"), "old x") << "untouched until the commit";
+  EXPECT_EQ(files_in(dir.path()).at("x.csv"), "old x") << "untouched until the commit";
   t.commit();
   // The old style described the old data: a planned sidecar not written again goes.
-  EXPECT_EQ(listing(dir.path()), (std::map<std::string, std::string>{
-                                     {"x.csv", "new x"}, {"notes.txt", "a planner's notes"}}));
+  EXPECT_EQ(files_in(dir.path()), (std::map<std::string, std::string>{
+                                      {"x.csv", "new x"}, {"notes.txt", "a planner's notes"}}));
 }
 
 TEST(OutputTransaction, ExistingOutputsAreRefusedBeforeAnyWork) {
@@ -83,7 +70,7 @@ TEST(OutputTransaction, ExistingOutputsAreRefusedBeforeAnyWork) {
               OutputTransaction t(dir.path(), plan({"y.csv"}), {.overwrite = true});
             }).find("y.csv: is a directory"),
             std::string::npos);
-  EXPECT_EQ(listing(dir.path()).size(), 2u) << "no staging directory left";
+  EXPECT_EQ(files_in(dir.path()).size(), 2u) << "no staging directory left";
 }
 
 TEST(OutputTransaction, ATargetThatIsAFileOrCannotBeCreatedIsRefusedAtOnce) {
@@ -112,7 +99,7 @@ TEST(OutputTransaction, AFailureBeforeTheCommitLeavesTheOldSetIntact) {
     throw OutputError("disk full");
   } catch (const OutputError&) {
   }
-  EXPECT_EQ(listing(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
+  EXPECT_EQ(files_in(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
 }
 
 TEST(OutputTransaction, AWriterThatDisagreesWithThePlanIsABugAndMovesNothing) {
@@ -144,7 +131,7 @@ TEST(OutputTransaction, AnOutputAppearingDuringTheRunIsNotReplaced) {
     put(dir / "y.csv", "written meanwhile");
     EXPECT_THROW(t.commit(), OutputError);
   }
-  EXPECT_EQ(listing(dir.path()),
+  EXPECT_EQ(files_in(dir.path()),
             (std::map<std::string, std::string>{{"y.csv", "written meanwhile"}}))
       << "neither half of the new set";
 }
@@ -155,7 +142,7 @@ TEST(OutputTransaction, AbortRemovesTheStagingAndForbidsTheCommit) {
   OutputTransaction t(dir.path(), plan({"x.csv"}), {.overwrite = true});
   put(t.staged("x.csv"), "new x");
   EXPECT_EQ(abort_output_transactions(), 1u);
-  EXPECT_EQ(listing(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
+  EXPECT_EQ(files_in(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
   EXPECT_THROW(t.commit(), OutputError);
   EXPECT_EQ(abort_output_transactions(), 0u) << "aborted once";
 }
@@ -174,14 +161,14 @@ TEST(OutputTransaction, StagingOfAKilledProcessIsRemovedByTheNextTransaction) {
   }
   int status = 0;
   ::waitpid(child, &status, 0);
-  ASSERT_EQ(listing(dir.path()).size(), 2u) << "the child's staging directory is left";
+  ASSERT_EQ(files_in(dir.path()).size(), 2u) << "the child's staging directory is left";
   {
     // A live transaction's staging is not touched by another one.
     OutputTransaction live(dir.path(), plan({"y.csv"}), {});
     OutputTransaction other(dir.path(), plan({"z.csv"}), {});
     EXPECT_TRUE(fs::exists(live.staging()));
   }
-  EXPECT_EQ(listing(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
+  EXPECT_EQ(files_in(dir.path()), (std::map<std::string, std::string>{{"x.csv", "old x"}}));
 }
 
 // A commit cut short by SIGKILL: its journal says what moved, and the next transaction puts
@@ -199,7 +186,7 @@ TEST(OutputTransaction, ACommitCutShortIsRolledBackByTheNextTransaction) {
   put(stale / "files" / "c.csv", "new c");  // not moved yet
   put(dir / "d.csv", "not ours");
   OutputTransaction next(dir.path(), plan({"e.csv"}), {});
-  std::map<std::string, std::string> after = listing(dir.path());
+  std::map<std::string, std::string> after = files_in(dir.path());
   after.erase(next.staging().parent_path().filename().string());
   EXPECT_EQ(after, (std::map<std::string, std::string>{{"a.csv", "old a"}, {"d.csv", "not ours"}}));
 }
