@@ -269,6 +269,16 @@ std::vector<fs::path> OutputTransaction::commit_into_existing(
     // Staged beside an ancestor because the target did not exist; someone created it since.
     fail(home_, "appeared while the outputs were being written; left untouched");
   }
+  // Another covsim committing into the same directory waits: sets never interleave, the last
+  // one in is whole. flock on the directory itself, so no lock file is left among the outputs.
+  const int dir_fd = ::open(home_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) ::flock(dir_fd, LOCK_EX);
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) ::close(fd);  // closing releases the lock
+    }
+  } unlock{dir_fd};
   std::vector<std::pair<std::string, bool>> moves;  // name, an old version exists
   for (const PlannedFile& f : planned_) {
     const bool is_staged = std::binary_search(staged.begin(), staged.end(), f.name);

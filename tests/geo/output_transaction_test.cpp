@@ -136,6 +136,47 @@ TEST(OutputTransaction, AnOutputAppearingDuringTheRunIsNotReplaced) {
       << "neither half of the new set";
 }
 
+// Two processes committing into one directory at once (with overwrite): whichever commits
+// last, the set is all of one, never a mix.
+TEST(OutputTransaction, ConcurrentCommitsIntoOneDirectoryNeverMix) {
+  test::TempDir dir;
+  std::vector<PlannedFile> files;
+  for (int i = 0; i < 300; ++i) files.push_back({"f" + std::to_string(i), true});
+  for (int round = 0; round < 8; ++round) {
+    int go[2];
+    ASSERT_EQ(::pipe(go), 0);
+    std::vector<pid_t> children;
+    for (const char* who : {"A", "B"}) {
+      const pid_t child = ::fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        ::close(go[1]);
+        OutputTransaction t(dir.path(), files, {.overwrite = true});
+        for (const PlannedFile& f : files) put(t.staged(f.name), who);
+        char start = 0;
+        if (::read(go[0], &start, 1) != 1) ::_exit(2);  // both start committing together
+        t.commit();
+        ::_exit(0);
+      }
+      children.push_back(child);
+    }
+    ::close(go[0]);
+    // Closing the pipe would wake them at once too; two bytes say "go" explicitly.
+    ASSERT_EQ(::write(go[1], "gg", 2), 2);
+    ::close(go[1]);
+    for (pid_t c : children) {
+      int status = 0;
+      ::waitpid(c, &status, 0);
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    const auto after = files_in(dir.path());
+    ASSERT_EQ(after.size(), files.size());
+    std::size_t from_a = 0;
+    for (const auto& [name, who] : after) from_a += who == "A";
+    EXPECT_TRUE(from_a == 0 || from_a == files.size()) << from_a << " files of A, the rest of B";
+  }
+}
+
 TEST(OutputTransaction, AbortRemovesTheStagingAndForbidsTheCommit) {
   test::TempDir dir;
   put(dir / "x.csv", "old x");
