@@ -6,11 +6,14 @@
 
 #include "app/pipeline.hpp"
 #include "app/run_output.hpp"
+#include "app/scenario_check.hpp"
 #include "app/scenario_posts.hpp"
 #include "app/yaml_section.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
+#include "geo/output_transaction.hpp"
 #include "geo/synthetic_territory.hpp"
+#include "geo/text_input.hpp"
 #include "geo/vector_export.hpp"
 
 namespace covsim::app {
@@ -30,11 +33,29 @@ RenewalOutcome run_renewal(const Scenario& s, const Prepared& p, const Baseline&
                            Progress& progress) {
   RenewalOutcome r;
   r.plan = sim::plan_renewal(p.territory, b.posts, s.renewal->rules);
-  r.reallocator =
-      std::make_unique<sim::Reallocator>(deployment_inputs(p), b.posts, b.deployment, *b.model,
-                                         s.deployment, s.renewal->reallocation, progress);
+  sim::ReallocationOptions options = s.renewal->reallocation;
+  // Absorb's grouping is read only when absorb can run: a territory without EPCIs (layers
+  // without the COG) must not fail on the default key under `none` or `replan`.
+  if (!absorb_can_run(s)) options.absorb.group_key.clear();
+  r.reallocator = std::make_unique<sim::Reallocator>(deployment_inputs(p), b.posts, b.deployment,
+                                                     *b.model, s.deployment, options, progress);
   r.impact = sim::assess_renewal(r.plan, *r.reallocator, s.renewal->impact);
   return r;
+}
+
+// The file of `generate` or `export` (and its sidecars) as a transaction in its directory:
+// exactly the named file, refused before any work when it exists without --overwrite.
+std::unique_ptr<geo::OutputTransaction> begin_file_output(const fs::path& file,
+                                                          std::vector<geo::PlannedFile> files,
+                                                          bool overwrite) {
+  return std::make_unique<geo::OutputTransaction>(
+      file.parent_path(), std::move(files), geo::TransactionOptions{overwrite, "pass --overwrite"});
+}
+
+bool is_map_file(const fs::path& file) {
+  std::string ext = file.extension().string();
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return ext == ".png" || ext == ".svg" || ext == ".pdf";
 }
 
 void print_files(std::ostream& log, const std::vector<fs::path>& files) {
@@ -56,13 +77,16 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   }
   const bool renewal = s.renewal.has_value();
   const bool sweep = sweep_options != nullptr;
-  check_outputs_free(s, renewal, sweep);  // before any work, not after an hour of it
+  // Before any work, not after an hour of it: every output name, the directory, overwrite.
+  const std::unique_ptr<geo::OutputTransaction> out = begin_outputs(s, renewal, sweep);
   log << "scenario: " << s.name;
   // The default's name already says it is embedded; a file is worth naming.
   if (s.file.find("embedded default") == std::string::npos) log << " (" << s.file << ")";
   log << "\n";
 
   Prepared p = prepare_territory(s, progress, log);
+  // Everything `validate` checks, before the travel tables and the deployment.
+  check_scenario(s, p.territory, scenario_posts(s, p.territory));
   prepare_travel(s, p, progress, log);
   const Baseline b = run_baseline(s, p, progress);
   const auto& g = b.groups;
@@ -95,7 +119,7 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
       log << "sweep: note: " << *flat << "\n";
   }
   RunOutputs outputs{s, p, b, rn ? &*rn : nullptr, sw ? &*sw : nullptr};
-  print_files(log, write_run_outputs(outputs, progress));
+  print_files(log, write_run_outputs(outputs, *out, progress));
   return kOk;
 }
 
@@ -112,13 +136,11 @@ int command_sweep(const CommonOptions& o, const SweepCommandOptions& s, std::ost
 
 int command_validate(const CommonOptions& o, std::ostream& log, Progress& progress) {
   const Scenario s = load(o);
+  planned_outputs(s, s.renewal.has_value(), s.sweep.has_value());  // two formats, one file
   Prepared p = prepare_territory(s, progress, log);
   const sim::PostTable posts = scenario_posts(s, p.territory);
-  if (s.renewal) {
-    const sim::RenewalPlan plan = sim::plan_renewal(p.territory, posts, s.renewal->rules);
-    for (const std::string& n : plan.notes) log << "note: " << n << "\n";
-  }
-  if (s.sweep) sim::grid_cells(s.sweep->grid, s.coverage);
+  for (const std::string& n : check_scenario(s, p.territory, posts)) log << "note: " << n << "\n";
+  prepare_travel_graph(s, p, progress, log);  // the road or OD file, read as `run` reads it
   log << s.file << ": valid — " << p.territory.size() << " communes, " << posts.size() << " posts"
       << (s.renewal ? ", a renewal scenario" : "") << (s.sweep ? ", a sweep" : "") << "\n";
   return kOk;
@@ -139,13 +161,16 @@ int command_inspect(const CommonOptions& o, std::ostream& log, Progress& progres
 }
 
 int command_generate(const GenerateOptions& g, std::ostream& log) {
+  geo::VectorLayer layer;
+  layer.name = "communes";
+  // Planned and checked first: an existing file stops the command before any work.
+  const auto out = begin_file_output(
+      g.out, geo::vector_output_files(g.out, std::vector<std::string>{layer.name}), g.overwrite);
   geo::SyntheticOptions options;
   options.seed = g.seed;
   options.communes = g.communes;
   const geo::Territory t = geo::generate_territory(options);
   log << geo::synthetic_summary(t);
-  geo::VectorLayer layer;
-  layer.name = "communes";
   layer.description = "Synthetic communes (" + t.source + ")";
   layer.geometry = std::span<const geo::MultiPolygon>(t.shape);
   layer.columns = {geo::FieldColumn::text("code", t.code, "Commune code."),
@@ -166,18 +191,27 @@ int command_generate(const GenerateOptions& g, std::ostream& log) {
   }
   geo::VectorExportOptions vo;
   vo.epsg = t.epsg;
-  vo.overwrite = g.overwrite;
-  const geo::VectorExportReport rep = geo::write_vector(g.out, std::vector{layer}, vo);
-  print_files(log, rep.files);
+  geo::write_vector(out->staging() / g.out.filename(), std::vector{layer}, vo);
+  print_files(log, out->commit());
   return kOk;
 }
 
 int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream& log,
                    Progress& progress) {
   const Scenario s = load(o);
+  // --to is exactly the file written; it is checked before any work and replaced only with
+  // --overwrite (the scenario's output.overwrite concerns the outputs of `run`).
+  const bool map = is_map_file(e.out);
+  const auto out =
+      begin_file_output(e.out,
+                        map ? std::vector<geo::PlannedFile>{{e.out.filename().string(), true}}
+                            : geo::vector_output_files(e.out, std::vector<std::string>{"communes"}),
+                        o.overwrite);
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(read_text_file(e.result, "result file"));
+    // nlohmann's parser checks UTF-8 itself and names the byte.
+    doc = nlohmann::json::parse(
+        read_text_file(e.result, "result file", geo::kDataMaxBytes, /*utf8=*/false));
   } catch (const nlohmann::json::exception& ex) {
     throw InputError(e.result.string(), "",
                      std::string("not a covsim result (JSON): ") + ex.what());
@@ -220,16 +254,14 @@ int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream&
     const auto& x = (*values)[i];
     v[*c] = x.is_number() ? x.get<double>() : NAN;
   }
-  std::string ext = e.out.extension().string();
-  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (ext == ".png" || ext == ".svg" || ext == ".pdf") {
+  const fs::path staged = out->staging() / e.out.filename();
+  if (map) {
     geo::MapSpec spec;
     spec.polygons = t.shape;
     spec.title = s.name;
     spec.subtitle = description;
     spec.legend_title = e.field;
     spec.units = unit;
-    spec.overwrite = s.output.overwrite;
     spec.credits = "covsim · " + t.source;
     spec.map.values = v;
     if (unit == "min") {
@@ -240,8 +272,8 @@ int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream&
       spec.classes.method = geo::Classification::natural_breaks;
       spec.classes.ramp = geo::Ramp::blues;
     }
-    geo::render_map(spec, e.out.string());
-    print_files(log, {e.out});
+    geo::render_map(spec, staged.string());
+    print_files(log, out->commit());
     return kOk;
   }
   geo::VectorLayer layer;
@@ -252,8 +284,8 @@ int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream&
                    geo::FieldColumn::real(e.field, v, description, unit)};
   geo::VectorExportOptions vo;
   vo.epsg = t.epsg;
-  vo.overwrite = s.output.overwrite;
-  print_files(log, geo::write_vector(e.out, std::vector{layer}, vo, progress).files);
+  geo::write_vector(staged, std::vector{layer}, vo, progress);
+  print_files(log, out->commit());
   return kOk;
 }
 

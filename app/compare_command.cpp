@@ -12,6 +12,7 @@
 #include "geo/map_render.hpp"
 #include "geo/table_writer.hpp"
 #include "geo/text_file.hpp"
+#include "geo/text_input.hpp"
 #include "sim/compare.hpp"
 
 namespace covsim::app {
@@ -59,7 +60,8 @@ Side from_result(const fs::path& path, const std::string& letter) {
   const std::string file = path.string();
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(read_text_file(path, "result file"));
+    doc = nlohmann::json::parse(
+        read_text_file(path, "result file", geo::kDataMaxBytes, /*utf8=*/false));
   } catch (const nlohmann::json::exception& e) {
     throw InputError(file, "", std::string("not a covsim result (JSON): ") + e.what());
   }

@@ -4,10 +4,14 @@
 #include <tbb/global_control.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 #include <memory>
+#include <new>
 
 #include "app/commands.hpp"
+#include "app/interrupts.hpp"
+#include "app/scenario.hpp"
 #include "app/terminal_progress.hpp"
 #include "geo/error.hpp"
 
@@ -18,6 +22,36 @@ void add_scenario(CLI::App* cmd, std::string& scenario, bool& overwrite) {
   cmd->add_option("scenario", scenario, "Scenario file (YAML); the embedded default when omitted")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--overwrite", overwrite, "Replace an existing file");
+}
+
+// A whole number in [lo, hi], said in those words: CLI11's own checks accept -1 for an unsigned
+// option (2^64 - 1) and describe a range by 300 digits.
+CLI::Validator whole_number(long long lo, long long hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+          return "'" + text + "' is not a whole number from " + range;
+        return {};
+      },
+      "INT in " + range);
+}
+
+// The output of `generate` and `export` is exactly the file named, so its extension must say
+// the format: no extension is guessed and none is added.
+CLI::Validator output_file(std::vector<std::string> extensions) {
+  std::string list;
+  for (const std::string& e : extensions) list += (list.empty() ? "" : " ") + e;
+  return CLI::Validator(
+      [extensions, list](std::string& text) -> std::string {
+        const std::string ext = std::filesystem::path(text).extension().string();
+        for (const std::string& e : extensions)
+          if (ext == e) return {};
+        return "'" + text + "' must end in one of: " + list + " (in lower case)";
+      },
+      "FILE (" + list + ")");
 }
 
 void add_common(CLI::App* cmd, covsim::app::CommonOptions& o, std::string& scenario) {
@@ -33,6 +67,7 @@ void add_common(CLI::App* cmd, covsim::app::CommonOptions& o, std::string& scena
 
 int main(int argc, char** argv) {
   using namespace covsim::app;
+  watch_interrupts();  // first: every thread started later leaves the signals to the watcher
   CLI::App app{
       "covsim — who can reach a digital-inclusion advisor, and what renewal does to it.\n"
       "Runs on the embedded synthetic territory when no scenario is given."};
@@ -42,7 +77,7 @@ int main(int argc, char** argv) {
   int threads = 0;
   bool quiet = false;
   app.add_option("-j,--threads", threads, "Worker threads (default: all cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 4096));
   app.add_flag("-q,--quiet", quiet, "No progress bar, only errors");
 
   CommonOptions common;
@@ -57,12 +92,15 @@ int main(int argc, char** argv) {
       "Monte Carlo renewal draws over the scenario's grid; distributions and loss "
       "probabilities");
   add_common(sweep, common, scenario);
+  // The scenario's bounds (sweep.draws, sweep.seed): the command line is no way around them.
   sweep
       ->add_option_function<std::uint32_t>(
           "--draws", [&](std::uint32_t d) { sweep_options.draws = d; }, "Draws per grid cell")
-      ->check(CLI::PositiveNumber);
-  sweep->add_option_function<std::uint64_t>(
-      "--seed", [&](std::uint64_t s) { sweep_options.seed = s; }, "Seed of the draws");
+      ->check(whole_number(1, kMaxDraws));
+  sweep
+      ->add_option_function<std::uint64_t>(
+          "--seed", [&](std::uint64_t s) { sweep_options.seed = s; }, "Seed of the draws")
+      ->check(whole_number(0, kMaxSeed));
 
   CLI::App* validate = app.add_subcommand(
       "validate", "Check a scenario (keys, values, files, posts) without running it");
@@ -75,9 +113,11 @@ int main(int argc, char** argv) {
   GenerateOptions generate_options;
   CLI::App* generate = app.add_subcommand(
       "generate", "Write the synthetic territory to a GeoPackage/GeoJSON/Shapefile");
-  generate->add_option("--seed", generate_options.seed, "Seed");
-  generate->add_option("--communes", generate_options.communes, "Communes (20 to 900)");
-  generate->add_option("-o,--out", generate_options.out, "Output file");
+  generate->add_option("--seed", generate_options.seed, "Seed")->check(whole_number(0, kMaxSeed));
+  generate->add_option("--communes", generate_options.communes, "Communes (20 to 900)")
+      ->check(whole_number(20, 900));
+  generate->add_option("-o,--out", generate_options.out, "Output file (.gpkg .geojson .shp)")
+      ->check(output_file({".gpkg", ".geojson", ".json", ".shp"}));
   generate->add_flag("--overwrite", generate_options.overwrite, "Replace an existing file");
 
   ExportOptions export_options;
@@ -89,7 +129,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   exp->add_option("--field", export_options.field, "Per-commune figure to map");
   exp->add_option("--to", export_options.out, "Output: .png .svg .pdf .gpkg .geojson .shp")
-      ->required();
+      ->required()
+      ->check(output_file({".png", ".svg", ".pdf", ".gpkg", ".geojson", ".json", ".shp"}));
 
   TravelCommandOptions travel_options;
   CLI::App* travel = app.add_subcommand(
@@ -238,6 +279,9 @@ int main(int argc, char** argv) {
   } catch (const covsim::OutputError& e) {
     std::cerr << "covsim: error: " << e.what() << "\n";
     return kOutputError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "covsim: error: out of memory\n";
+    return kFailure;
   } catch (const std::exception& e) {
     std::cerr << "covsim: error: " << e.what() << "\n";
     return kFailure;

@@ -59,7 +59,8 @@ Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::os
   return p;
 }
 
-void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, std::ostream& log) {
+void prepare_travel_graph(const Scenario& scenario, Prepared& p, Progress& progress,
+                          std::ostream& log) {
   Stopwatch clock;
   const TravelSettings& tr = scenario.travel;
   if (tr.model == "adjacency") {
@@ -76,6 +77,11 @@ void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, s
   }
   log << "travel graph (" << p.graph.model << "): " << p.graph.vertex_count() << " vertices, "
       << p.graph.edge_count() << " directed edges, in " << fixed(clock.seconds(), 2) << " s\n";
+}
+
+void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, std::ostream& log) {
+  prepare_travel_graph(scenario, p, progress, log);
+  const TravelSettings& tr = scenario.travel;
   Stopwatch table_clock;
   const std::vector<geo::CommuneId> candidates = geo::all_communes(p.territory);
   p.table = geo::build_travel_table(p.graph, candidates, tr.cutoff_minutes, progress);

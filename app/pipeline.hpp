@@ -37,6 +37,9 @@ struct Prepared {
 Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::ostream& log);
 // Travel graph and table: every commune is a candidate site.
 void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, std::ostream& log);
+// The travel graph alone (`validate` reads the road or OD file as `run` does).
+void prepare_travel_graph(const Scenario& scenario, Prepared& p, Progress& progress,
+                          std::ostream& log);
 
 struct Baseline {
   sim::PostTable posts;

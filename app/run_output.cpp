@@ -24,6 +24,13 @@ std::string vector_extension(const std::string& format) {
   return format == "gpkg" ? ".gpkg" : format == "geojson" ? ".geojson" : ".shp";
 }
 
+// The layers of coverage.<format>, in the order written.
+std::vector<std::string> vector_layer_names(bool renewal) {
+  std::vector<std::string> names = {"communes", "sites", "circuits", "catchments"};
+  if (renewal) names.emplace_back("losing_reach");
+  return names;
+}
+
 std::vector<std::string> csv_names(bool renewal, bool sweep) {
   std::vector<std::string> names = {"communes.csv", "groups.csv", "sites.csv", "stops.csv"};
   if (renewal)
@@ -371,8 +378,7 @@ void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::pat
 
   for (const std::string& format : o.scenario.output.vector_formats) {
     geo::VectorExportOptions options;
-    options.epsg = t.epsg;
-    options.overwrite = o.scenario.output.overwrite;
+    options.epsg = t.epsg;  // written into an empty staging directory: nothing to overwrite
     const geo::VectorExportReport rep =
         geo::write_vector(dir / ("coverage" + vector_extension(format)), layers, options, progress);
     files.insert(files.end(), rep.files.begin(), rep.files.end());
@@ -391,7 +397,6 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   spec.credits = credits(o.prepared);
   spec.legend_title = "Minutes to the nearest site";
   spec.units = "min";
-  spec.overwrite = o.scenario.output.overwrite;
   spec.map.values = map_minutes(o.baseline.communes, cutoff);
   spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
   add_stop_symbols(t, o.baseline.deployment, spec.map.points);
@@ -430,7 +435,6 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
 
 void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
   geo::CsvOptions options;
-  options.overwrite = o.scenario.output.overwrite;
   auto csv = [&](const std::string& name, const sim::Table& table) {
     geo::write_csv(dir / name, sim::field_columns(table), options);
     files.push_back(dir / name);
@@ -460,50 +464,64 @@ void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path
     csv("sweep_communes.csv", sim::sweep_communes_table(sw, o.prepared.territory, shown_cell(o)));
     json["sweep"] = sim::to_json(sw, o.prepared.territory);
   }
-  geo::write_text_file(dir / "result.json", json.dump(1), o.scenario.output.overwrite);
+  geo::write_text_file(dir / "result.json", json.dump(1), false);
   files.push_back(dir / "result.json");
-  geo::write_text_file(dir / "summary.md", summary_markdown(o), o.scenario.output.overwrite);
+  geo::write_text_file(dir / "summary.md", summary_markdown(o), false);
   files.push_back(dir / "summary.md");
 }
 
 }  // namespace
 
-std::vector<fs::path> planned_outputs(const Scenario& s, bool renewal, bool sweep) {
-  const fs::path dir = s.output.dir;
-  std::vector<fs::path> out;
+std::vector<PlannedOutput> planned_outputs(const Scenario& s, bool renewal, bool sweep) {
+  std::vector<PlannedOutput> out;
+  std::map<std::string, std::string> writer_of;  // name -> writer, to find two wanting one name
+  auto add = [&](const std::string& name, const std::string& writer, bool always,
+                 const std::string& key) {
+    const auto [it, added] = writer_of.emplace(name, writer);
+    if (!added)
+      throw InputError(s.where(key), key,
+                       it->second == writer
+                           ? "lists '" + writer.substr(writer.find(':') + 1) + "' twice"
+                           : name + " would be written by both " + it->second + " and " + writer +
+                                 " (QGIS reads one style per file name): keep one of them, or "
+                                 "run again into another directory");
+    out.push_back({name, writer, always});
+  };
+  const std::vector<std::string> layers = vector_layer_names(renewal);
   for (const std::string& f : s.output.vector_formats)
-    if (f == "gpkg") out.push_back(dir / "coverage.gpkg");
+    for (const geo::PlannedFile& p :
+         geo::vector_output_files("coverage" + vector_extension(f), layers))
+      add(p.name, "vector:" + f, p.always, "output.vector");
   for (const std::string& ext : s.output.map_formats) {
-    out.push_back(dir / ("coverage." + ext));
-    if (renewal) out.push_back(dir / ("renewal." + ext));
+    add("coverage." + ext, "map:" + ext, true, "output.maps");
+    if (renewal) add("renewal." + ext, "map:" + ext, true, "output.maps");
   }
   if (s.output.tables) {
-    for (const std::string& n : csv_names(renewal, sweep)) out.push_back(dir / n);
-    out.push_back(dir / "result.json");
-    out.push_back(dir / "summary.md");
+    for (const std::string& n : csv_names(renewal, sweep)) add(n, "table", true, "output.tables");
+    add("result.json", "json", true, "output.tables");
+    add("summary.md", "summary", true, "output.tables");
   }
   return out;
 }
 
-void check_outputs_free(const Scenario& s, bool renewal, bool sweep) {
-  if (s.output.overwrite) return;
-  for (const fs::path& p : planned_outputs(s, renewal, sweep))
-    if (fs::exists(p))
-      throw OutputError(p.string() +
-                        ": already exists; set output.overwrite: true in the scenario or pass "
-                        "--overwrite to replace it");
+std::unique_ptr<geo::OutputTransaction> begin_outputs(const Scenario& s, bool renewal, bool sweep) {
+  std::vector<geo::PlannedFile> files;
+  for (const PlannedOutput& p : planned_outputs(s, renewal, sweep))
+    files.push_back({p.name, p.always});
+  return std::make_unique<geo::OutputTransaction>(
+      s.output.dir, std::move(files),
+      geo::TransactionOptions{s.output.overwrite,
+                              "set output.overwrite: true in the scenario or pass --overwrite"});
 }
 
-std::vector<fs::path> write_run_outputs(const RunOutputs& o, Progress& progress) {
-  const fs::path dir = o.scenario.output.dir;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw OutputError(dir.string() + ": cannot create the output directory: " + ec.message());
-  std::vector<fs::path> files;
-  if (!o.scenario.output.vector_formats.empty()) write_vectors(o, dir, files, progress);
-  write_maps(o, dir, files);
-  if (o.scenario.output.tables) write_tables(o, dir, files);
-  return files;
+std::vector<fs::path> write_run_outputs(const RunOutputs& o, geo::OutputTransaction& out,
+                                        Progress& progress) {
+  const fs::path& dir = out.staging();
+  std::vector<fs::path> staged;
+  if (!o.scenario.output.vector_formats.empty()) write_vectors(o, dir, staged, progress);
+  write_maps(o, dir, staged);
+  if (o.scenario.output.tables) write_tables(o, dir, staged);
+  return out.commit();
 }
 
 std::string summary_markdown(const RunOutputs& o) {

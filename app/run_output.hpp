@@ -1,11 +1,13 @@
 // Everything a run leaves for the planner in the output directory: a GeoPackage (or GeoJSON /
 // Shapefile) with communes, sites, roaming circuits, catchments and the communes that lose
 // reach; rendered maps (coverage, and before/after for a renewal scenario); CSV tables; a
-// Markdown summary; the whole result as JSON. Every file is written atomically and none is
-// overwritten unless the scenario asks.
+// Markdown summary; the whole result as JSON. The set is one transaction
+// (geo/output_transaction.hpp): planned and checked before any work, written aside, moved in
+// whole or not at all; nothing is overwritten unless the scenario or the command line asks.
 //
+//   auto out = begin_outputs(s, renewal, sweep);  // before any work: refuses at once
 //   RunOutputs o{.scenario = s, .prepared = p, .baseline = b};
-//   std::vector<std::filesystem::path> files = write_run_outputs(o, progress);
+//   std::vector<std::filesystem::path> files = write_run_outputs(o, *out, progress);
 #pragma once
 
 #include <filesystem>
@@ -14,6 +16,7 @@
 
 #include "app/pipeline.hpp"
 #include "geo/field_column.hpp"
+#include "geo/output_transaction.hpp"
 #include "sim/renewal_impact.hpp"
 #include "sim/sweep.hpp"
 
@@ -33,14 +36,29 @@ struct RunOutputs {
   const sim::SweepResult* sweep = nullptr;  // a sweep was run
 };
 
-// The files write_run_outputs would write, so a run can refuse at once, before any work, when
-// one exists and overwrite is not set.
-std::vector<std::filesystem::path> planned_outputs(const Scenario& scenario, bool renewal,
-                                                   bool sweep);
-// Throws OutputError naming the first existing output when overwrite is not set.
-void check_outputs_free(const Scenario& scenario, bool renewal, bool sweep);
+// One file of a run's output set and the writer that makes it: the list drives both the checks
+// made before any work and what the commit accepts.
+struct PlannedOutput {
+  std::string name;    // file name in output.dir
+  std::string writer;  // "vector:gpkg", "map:png", "table", "json", "summary"
+  bool always = true;  // false: a sidecar the writer adds only when needed (.qml, _fields.csv)
+};
 
-std::vector<std::filesystem::path> write_run_outputs(const RunOutputs& outputs, Progress& progress);
+// Every file write_run_outputs may write for these settings. Throws InputError at output.vector
+// (or output.maps) when two formats would write one file (GeoJSON and Shapefile share their
+// .qml styles) or a format is listed twice.
+std::vector<PlannedOutput> planned_outputs(const Scenario& scenario, bool renewal, bool sweep);
+
+// The transaction that will hold the outputs, opened before any work: OutputError (exit 4) when
+// an output exists without overwrite, or output.dir is a file or cannot be written.
+std::unique_ptr<geo::OutputTransaction> begin_outputs(const Scenario& scenario, bool renewal,
+                                                      bool sweep);
+
+// Writes every planned file into the transaction's staging directory and commits it; returns
+// the files written.
+std::vector<std::filesystem::path> write_run_outputs(const RunOutputs& outputs,
+                                                     geo::OutputTransaction& out,
+                                                     Progress& progress);
 
 // The Markdown summary: figures of the whole territory, per EPCI, renewal losses, sweep.
 std::string summary_markdown(const RunOutputs& outputs);

@@ -8,6 +8,7 @@
 
 #include "app/yaml_section.hpp"
 #include "geo/error.hpp"
+#include "geo/text_input.hpp"
 
 namespace covsim::app {
 
@@ -21,8 +22,10 @@ const std::initializer_list<std::string_view> kPostKeys = {
     "communes", "round",          "max_stops"};
 
 // Travel minutes are stored as float; a day bounds every sensible one and keeps 1e39 from
-// becoming an infinite cut-off that passes every comparison.
+// becoming an infinite cut-off that passes every comparison. Below 6 seconds no travel time is
+// meant (1e-300 would become a float 0, a threshold nothing reaches).
 constexpr double kMaxMinutes = 24 * 60;
+constexpr double kMinMinutes = 0.1;
 
 // The shortest text that reads back as exactly `v`.
 std::string shortest(double v) {
@@ -30,9 +33,15 @@ std::string shortest(double v) {
   return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
+std::string minutes_range_problem(double v) {
+  if (v > kMaxMinutes) return "must be at most 1440 minutes (a day), got " + shortest(v);
+  if (v < kMinMinutes) return "must be at least 0.1 minute (6 seconds), got " + shortest(v);
+  return {};
+}
+
 float minutes(const YamlSection& s, std::string_view key, double fallback) {
   const double v = s.positive(key, fallback);
-  if (v > kMaxMinutes) s.fail(key, "must be at most 1440 minutes (a day), got " + shortest(v));
+  if (const std::string problem = minutes_range_problem(v); !problem.empty()) s.fail(key, problem);
   return static_cast<float>(v);
 }
 
@@ -40,11 +49,29 @@ std::vector<float> minutes_list(const YamlSection& s, std::string_view key,
                                 std::vector<double> fallback) {
   std::vector<float> out;
   for (double v : s.positives(key, std::move(fallback))) {
-    if (v > kMaxMinutes)
-      s.fail(key, "every value must be at most 1440 minutes (a day), got " + shortest(v));
+    if (const std::string problem = minutes_range_problem(v); !problem.empty())
+      s.fail(key, "every value " + problem);
     out.push_back(static_cast<float>(v));
   }
   return out;
+}
+
+// Speeds of a means of travel, from walking to a motorway: outside, a typo (1e-300 km/h made
+// every edge infinite).
+double speed(const YamlSection& s, std::string_view key, double fallback) {
+  const double v = s.number(key, fallback);
+  if (!(v >= 1 && v <= 300)) s.fail(key, "must be a speed from 1 to 300 km/h, got " + shortest(v));
+  return v;
+}
+
+std::string known_thresholds(const std::vector<float>& th) {
+  std::string out;
+  for (float t : th) out += (out.empty() ? "" : ", ") + shortest(t);
+  return out;
+}
+
+bool is_threshold(const std::vector<float>& th, double v) {
+  return std::find(th.begin(), th.end(), static_cast<float>(v)) != th.end();
 }
 
 geo::GroupField group_field(const YamlSection& s) {
@@ -69,14 +96,14 @@ void read_territory(const YamlSection& root, Scenario& out) {
     auto s = t->section("synthetic", {"seed", "communes", "towns", "islands", "departments",
                                       "epcis", "width_km", "height_km"});
     geo::SyntheticOptions o;
-    o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, 1LL << 53));
+    o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, kMaxSeed));
     o.communes = static_cast<int>(s->integer("communes", o.communes, 20, 900));
     o.towns = static_cast<int>(s->integer("towns", o.towns, 3, 5));
     o.islands = static_cast<int>(s->integer("islands", o.islands, 0, 2));
     o.departments = static_cast<int>(s->integer("departments", o.departments, 1, 2));
     o.epcis = static_cast<int>(s->integer("epcis", o.epcis, 3, 12));
-    o.width_km = s->positive("width_km", o.width_km);
-    o.height_km = s->positive("height_km", o.height_km);
+    o.width_km = s->in_range("width_km", o.width_km, 10, 500);
+    o.height_km = s->in_range("height_km", o.height_km, 10, 500);
     out.territory.synthetic = o;
     return;
   }
@@ -93,6 +120,11 @@ void read_territory(const YamlSection& root, Scenario& out) {
   for (const YamlSection& g : t->list("groups", {"key", "field", "name_field"}))
     l.group_fields.push_back(group_field(g));
   l.target_crs = t->text("crs", l.target_crs);
+  try {
+    geo::target_crs_epsg(l.target_crs);  // here, to name the line
+  } catch (const InputError& e) {
+    t->fail("crs", e.problem());
+  }
   l.source_crs = t->text("source_crs", "");
   l.repair = t->choice("repair", "structure", {"structure", "linework"}) == "structure"
                  ? geo::RepairMethod::structure
@@ -108,7 +140,7 @@ void read_territory(const YamlSection& root, Scenario& out) {
             ? geo::UnknownCodePolicy::keep
             : geo::UnknownCodePolicy::merge_neighbour;
     cog.use_former_codes = c->flag("use_former_codes", cog.use_former_codes);
-    cog.border_tolerance_m = c->non_negative("border_tolerance_m", cog.border_tolerance_m);
+    cog.border_tolerance_m = c->in_range("border_tolerance_m", cog.border_tolerance_m, 0.01, 1000);
     l.cog = cog;
   }
   if (auto p = t->path("code_mapping")) l.code_mapping = *p;
@@ -137,21 +169,25 @@ void read_travel(const YamlSection& root, Scenario& out) {
   if (auto a =
           t->section("adjacency", {"tolerance_m", "detour_factor", "speed_kmh", "density_speeds",
                                    "links", "long_trip_from_minutes", "long_trip_speedup"})) {
-    tr.adjacency.tolerance_m = a->non_negative("tolerance_m", tr.adjacency.tolerance_m);
+    // Neighbours' borders run a few metres apart; a kilometre is no longer adjacency (and a huge
+    // tolerance makes every pair of communes neighbours).
+    tr.adjacency.tolerance_m = a->in_range("tolerance_m", tr.adjacency.tolerance_m, 0, 1000);
     tr.speeds.detour_factor = a->in_range("detour_factor", tr.speeds.detour_factor, 1.0, 5.0);
-    tr.speeds.speed_kmh = a->positive("speed_kmh", tr.speeds.speed_kmh);
+    tr.speeds.speed_kmh = speed(*a, "speed_kmh", tr.speeds.speed_kmh);
     // Listed classes replace the defaults; an empty list drives every commune at speed_kmh.
     if (a->has("density_speeds")) tr.speeds.density_classes.clear();
-    for (const YamlSection& d : a->list("density_speeds", {"min_density", "speed_kmh"}))
+    for (const YamlSection& d : a->list("density_speeds", {"min_density", "speed_kmh"})) {
+      if (!d.has("speed_kmh")) d.fail("speed_kmh", "is required");
       tr.speeds.density_classes.push_back(
-          {d.non_negative("min_density", 0), d.positive("speed_kmh", 1)});
+          {d.in_range("min_density", 0, 0, 1e6), speed(d, "speed_kmh", 1)});
+    }
     tr.speeds.long_trip_from_minutes =
         minutes(*a, "long_trip_from_minutes", tr.speeds.long_trip_from_minutes);
     tr.speeds.long_trip_speedup =
         a->in_range("long_trip_speedup", tr.speeds.long_trip_speedup, 1.0, 5.0);
     for (const YamlSection& k : a->list("links", {"from", "to", "minutes"}))
       tr.speeds.extra_links.push_back(
-          {k.required_text("from"), k.required_text("to"), k.positive("minutes", 1)});
+          {k.required_text("from"), k.required_text("to"), minutes(k, "minutes", 1)});
   }
   if (auto r = t->section("road", {"file", "layer", "class_field", "oneway_field", "speeds",
                                    "unknown_class_speed_kmh", "access_speed_kmh", "source_crs",
@@ -165,13 +201,15 @@ void read_travel(const YamlSection& root, Scenario& out) {
     road.oneway_field = r->text("oneway_field", road.oneway_field);
     // Listed classes replace or extend the defaults, so a planner tunes only what differs.
     for (const auto& [cls, kmh] : r->number_map("speeds")) {
-      if (kmh <= 0) r->fail("speeds", "speed of '" + cls + "' must be greater than 0");
+      if (!(kmh >= 1 && kmh <= 300))
+        r->fail("speeds",
+                "speed of '" + cls + "' must be from 1 to 300 km/h, got " + shortest(kmh));
       road.speed_kmh[cls] = kmh;
       road.ignored_classes.erase(cls);
     }
     if (r->has("unknown_class_speed_kmh"))
-      road.unknown_class_speed_kmh = r->positive("unknown_class_speed_kmh", 1);
-    road.access_speed_kmh = r->positive("access_speed_kmh", road.access_speed_kmh);
+      road.unknown_class_speed_kmh = speed(*r, "unknown_class_speed_kmh", 1);
+    road.access_speed_kmh = speed(*r, "access_speed_kmh", road.access_speed_kmh);
     road.source_crs = r->text("source_crs", "");
     road.use_maxspeed = r->flag("maxspeed", road.use_maxspeed);
     road.cache = r->flag("cache", road.cache);
@@ -207,9 +245,11 @@ void read_coverage(const YamlSection& root, Scenario& out) {
   c.thresholds_minutes = th;
   // 0 (the default) means the largest threshold: see sim/coverage.hpp.
   const double catchment = s->non_negative("catchment_minutes", 0);
-  if (catchment > kMaxMinutes) s->fail("catchment_minutes", "must be at most 1440 minutes (a day)");
+  if (catchment != 0)
+    if (const std::string problem = minutes_range_problem(catchment); !problem.empty())
+      s->fail("catchment_minutes", problem + " (or 0 for the largest threshold)");
   c.catchment_minutes = static_cast<float>(catchment);
-  c.min_visits_per_month = s->positive("min_visits_per_month", c.min_visits_per_month);
+  c.min_visits_per_month = s->in_range("min_visits_per_month", c.min_visits_per_month, 0.01, 100);
 }
 
 void read_deployment(const YamlSection& root, Scenario& out) {
@@ -383,20 +423,26 @@ void read_renewal(const YamlSection& root, Scenario& out) {
   if (s->has("default_probability"))
     r.rules.default_probability = s->in_range("default_probability", 0, 0, 1);
   r.impact.policy = policy(*s, "reallocation", "none");
-  r.impact.threshold_minutes = static_cast<float>(s->non_negative("threshold", 0));
+  // 0 is the largest threshold; anything else must be one of them (1e-300 was read as 0).
+  const double threshold = s->non_negative("threshold", 0);
+  if (threshold != 0 && !is_threshold(out.coverage.thresholds_minutes, threshold))
+    s->fail("threshold", "must be one of coverage.thresholds (" +
+                             known_thresholds(out.coverage.thresholds_minutes) +
+                             "), or 0 for the largest; got " + shortest(threshold));
+  r.impact.threshold_minutes = static_cast<float>(threshold);
   r.impact.random_kept = s->choice("random_posts", "renewed", {"renewed", "lost"}) == "renewed";
   r.reallocation.file = out.file;
   if (auto a =
           s->section("absorb", {"group_key", "min_hours", "hours_per_1000", "movable_share"})) {
     sim::AbsorbOptions& o = r.reallocation.absorb;
     o.group_key = a->text("group_key", o.group_key);
-    o.min_hours = a->non_negative("min_hours", o.min_hours);
-    o.hours_per_1000 = a->non_negative("hours_per_1000", o.hours_per_1000);
+    o.min_hours = a->in_range("min_hours", o.min_hours, 0, 168);  // a week has 168 hours
+    o.hours_per_1000 = a->in_range("hours_per_1000", o.hours_per_1000, 0, 168);
     o.movable_share = a->in_range("movable_share", o.movable_share, 0, 1);
   }
   for (const YamlSection& h : s->list("protected_hours", {"post", "weekly_hours"}))
     r.reallocation.protected_hours.push_back(
-        {h.required_text("post"), h.non_negative("weekly_hours", 0)});
+        {h.required_text("post"), h.in_range("weekly_hours", 0, 0, 168)});
   out.renewal = std::move(r);
 }
 
@@ -404,8 +450,8 @@ void read_sweep(const YamlSection& root, Scenario& out) {
   auto s = root.section("sweep", {"draws", "seed", "non_renewal_rates", "thresholds", "policies"});
   if (!s) return;
   sim::SweepOptions o;
-  o.draws = static_cast<std::uint32_t>(s->integer("draws", o.draws, 1, 10'000'000));
-  o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, 1LL << 53));
+  o.draws = static_cast<std::uint32_t>(s->integer("draws", o.draws, 1, kMaxDraws));
+  o.seed = static_cast<std::uint64_t>(s->integer("seed", 1, 0, kMaxSeed));
   if (s->has("non_renewal_rates") && s->node()["non_renewal_rates"].IsMap()) {
     auto range = s->section("non_renewal_rates", {"from", "to", "step"});
     const double from = range->in_range("from", 0, 0, 1);
@@ -423,9 +469,52 @@ void read_sweep(const YamlSection& root, Scenario& out) {
     o.grid.non_renewal_rates = s->numbers_in_range("non_renewal_rates", 0, 1);
   }
   o.grid.thresholds_minutes = minutes_list(*s, "thresholds", {});
+  const std::vector<float>& th = out.coverage.thresholds_minutes;
+  for (std::size_t i = 0; i < o.grid.thresholds_minutes.size(); ++i)
+    if (!is_threshold(th, o.grid.thresholds_minutes[i]))
+      throw InputError(out.where("sweep.thresholds[" + std::to_string(i) + "]"), "sweep.thresholds",
+                       "every value must be one of coverage.thresholds (" + known_thresholds(th) +
+                           "), got " + shortest(o.grid.thresholds_minutes[i]));
   o.grid.policies =
       enums(*s, "policies", sim::parse_reallocation_policy, sim::allowed_reallocation_policies());
   out.sweep = o;
+}
+
+void read_inputs(const YamlSection& root, Scenario& out) {
+  auto s = root.section("inputs", {"virtual_paths", "network"});
+  if (!s) return;
+  out.inputs.virtual_paths = s->flag("virtual_paths", false);
+  out.inputs.network = s->flag("network", false);
+}
+
+// GDAL virtual and network paths only where `inputs` allows them, refused here with the line
+// rather than when a loader meets them; the posts table and the outputs are never virtual.
+void check_paths(const Scenario& s) {
+  auto at = [&](const std::string& key, const std::filesystem::path& p) {
+    const std::string text = p.string();
+    if (!geo::is_virtual_path(text) && !geo::is_network_path(text)) return;  // loaders check
+    try {
+      geo::check_input_path(text, s.inputs);
+    } catch (const InputError& e) {
+      throw InputError(s.where(key), key, e.problem());
+    }
+  };
+  const geo::LoadOptions& l = s.territory.load;
+  for (std::size_t i = 0; i < l.inputs.size(); ++i)
+    at("territory.layers[" + std::to_string(i) + "]", l.inputs[i]);
+  if (!l.code_mapping.empty()) at("territory.code_mapping", l.code_mapping);
+  for (std::size_t i = 0; i < l.tables.size(); ++i)
+    at("territory.tables[" + std::to_string(i) + "].file", l.tables[i].path);
+  if (!s.travel.road.file.empty()) at("travel.road.file", s.travel.road.file);
+  if (!s.travel.od.file.empty()) at("travel.od.file", s.travel.od.file);
+  auto local_only = [&](const std::string& key, const std::filesystem::path& p) {
+    if (geo::is_virtual_path(p.string()) || geo::is_network_path(p.string()))
+      throw InputError(s.where(key), key,
+                       "must be a local path, not a GDAL virtual or network one");
+  };
+  if (l.cog) local_only("territory.cog.dir", l.cog->dir);
+  if (s.posts.csv) local_only("posts.file", *s.posts.csv);
+  local_only("output.dir", s.output.dir);
 }
 
 void read_output(const YamlSection& root, Scenario& out) {
@@ -456,11 +545,12 @@ void read_output(const YamlSection& root, Scenario& out) {
 
 Scenario parse_scenario(const std::string& text, const std::string& name,
                         const std::filesystem::path& base_dir) {
+  Scenario s;
   const YamlSection root =
       YamlSection::load_string(text, name, base_dir,
-                               {"name", "description", "territory", "travel", "coverage",
-                                "deployment", "posts", "renewal", "sweep", "output"});
-  Scenario s;
+                               {"name", "description", "inputs", "territory", "travel", "coverage",
+                                "deployment", "posts", "renewal", "sweep", "output"},
+                               &s.where);
   s.file = name;
   s.yaml_text = text;
   s.name = root.text("name", std::filesystem::path(name).stem().string());
@@ -473,6 +563,12 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
   read_renewal(root, s);
   read_sweep(root, s);
   read_output(root, s);
+  read_inputs(root, s);
+  check_paths(s);
+  s.territory.load.access = s.inputs;
+  for (geo::AttributeTableOptions& t : s.territory.load.tables) t.access = s.inputs;
+  s.travel.road.access = s.inputs;
+  s.travel.od.access = s.inputs;
   const float largest =
       std::max(s.coverage.thresholds_minutes.back(), s.coverage.catchment_minutes);
   if (largest > s.travel.cutoff_minutes)
@@ -483,8 +579,9 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
 }
 
 Scenario read_scenario(const std::filesystem::path& path) {
-  return parse_scenario(read_text_file(path, "scenario file"), path.string(),
-                        std::filesystem::absolute(path).parent_path());
+  // UTF-8 is checked by the YAML reader, which names the line and column.
+  return parse_scenario(read_text_file(path, "scenario file", geo::kScenarioMaxBytes, false),
+                        path.string(), std::filesystem::absolute(path).parent_path());
 }
 
 }  // namespace covsim::app

@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "app/key_locations.hpp"
 #include "geo/adjacency.hpp"
 #include "geo/adjacency_travel.hpp"
+#include "geo/input_access.hpp"
 #include "geo/od_matrix.hpp"
 #include "geo/road_network.hpp"
 #include "geo/synthetic_territory.hpp"
@@ -28,6 +30,11 @@
 #include "sim/sweep.hpp"
 
 namespace covsim::app {
+
+// Bounds shared by the scenario and the command line (`--draws`, `--seed`). Seeds stop at 2^53,
+// the largest integer a YAML number holds exactly; ten million draws take hours on France.
+inline constexpr long long kMaxDraws = 10'000'000;
+inline constexpr long long kMaxSeed = 1LL << 53;
 
 struct TerritorySettings {
   std::optional<geo::SyntheticOptions> synthetic;  // set: generate instead of loading
@@ -82,9 +89,17 @@ struct Scenario {
   std::optional<RenewalSettings> renewal;  // absent: no renewal scenario
   std::optional<sim::SweepOptions> sweep;  // absent: `covsim sweep` refuses to run
   OutputSettings output;
+  // What GDAL may open besides local files (the `inputs` section); also set in the territory's,
+  // the road model's and the OD model's options.
+  geo::InputAccess inputs;
   std::string yaml_text;  // the text it was read from, for provenance in outputs
+  KeyLocations where;     // file:line:column of every value, for checks made after reading
 };
 
+// Reads at most geo::kScenarioMaxBytes of a regular file (a device or a runaway file is
+// refused) and checks every value that needs no territory: ranges (minutes, speeds, hours),
+// the renewal's and the sweep's thresholds against coverage.thresholds, GDAL virtual and
+// network paths against `inputs`. InputError with the line and column otherwise.
 Scenario read_scenario(const std::filesystem::path& path);
 Scenario parse_scenario(const std::string& text, const std::string& name,
                         const std::filesystem::path& base_dir);

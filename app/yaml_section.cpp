@@ -1,13 +1,17 @@
 #include "app/yaml_section.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/text_input.hpp"
+#include "geo/utf8.hpp"
 
 namespace covsim::app {
 
@@ -69,6 +73,41 @@ void check_keys(const YAML::Node& node, const std::string& file, const std::stri
   }
 }
 
+// A scenario nests a handful of levels (renewal.rules[0].host_types is four); far deeper is
+// not a scenario, and yaml-cpp's own limit (about 2,000) reports only "bad file".
+constexpr int kMaxDepth = 32;
+
+// Refuses what the parser accepts silently (a repeated key: the first value wins) and records
+// where every value is.
+void check_tree(const YAML::Node& node, const std::string& file, const std::string& path, int depth,
+                KeyLocations* locations) {
+  if (depth > kMaxDepth)
+    throw InputError(
+        location(file, node.Mark()), path,
+        "nested more than " + std::to_string(kMaxDepth) + " levels deep: not a scenario");
+  if (locations && !path.empty()) locations->add(path, location(file, node.Mark()));
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      check_tree(node[i], file, path + "[" + std::to_string(i) + "]", depth + 1, locations);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar())
+      throw InputError(location(file, kv.first.Mark()), path,
+                       "a key must be a plain name, not a list or a mapping");
+    const std::string& key = kv.first.Scalar();
+    const std::string child = path.empty() ? key : path + "." + key;
+    const auto [it, added] = seen.emplace(key, kv.first.Mark());
+    if (!added)
+      throw InputError(location(file, kv.first.Mark()), child,
+                       "is given twice in the same mapping (first at line " +
+                           std::to_string(it->second.line + 1) + "); keep one");
+    check_tree(kv.second, file, child, depth + 1, locations);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> did_you_mean(std::string_view word,
@@ -100,23 +139,30 @@ YamlSection::YamlSection(YAML::Node node, std::string file, std::filesystem::pat
 
 YamlSection YamlSection::load_string(const std::string& text, const std::string& name,
                                      const std::filesystem::path& base_dir,
-                                     std::initializer_list<std::string_view> allowed) {
+                                     std::initializer_list<std::string_view> allowed,
+                                     KeyLocations* locations) {
+  // Before parsing: yaml-cpp passes any byte through, so a Latin-1 name would surface only in
+  // an output writer's error, naming the output.
+  if (const auto bad = geo::invalid_utf8(text))
+    throw InputError(name + ":" + std::to_string(bad->line) + ":" + std::to_string(bad->column), "",
+                     bad->problem());
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(location(name, e.mark), "",
+                     "malformed YAML: lists or mappings nested too deeply for a scenario");
   } catch (const YAML::ParserException& e) {
     throw InputError(location(name, e.mark), "", "malformed YAML: " + e.msg);
   }
+  if (locations) *locations = KeyLocations(name);
+  check_tree(root, name, "", 0, locations);
   return YamlSection(root, name, base_dir, "", allowed);
 }
 
-std::string read_text_file(const std::filesystem::path& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot open the " + what);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path.string(), "", "cannot read the " + what);
-  return ss.str();
+std::string read_text_file(const std::filesystem::path& path, const std::string& what,
+                           std::uintmax_t max_bytes, bool utf8) {
+  return geo::read_text_input(path, what, max_bytes, utf8);
 }
 
 std::string YamlSection::where(std::string_view key) const {

@@ -15,22 +15,29 @@
 #include <string_view>
 #include <vector>
 
+#include "app/key_locations.hpp"
+
 namespace covsim::app {
 
-// Closest candidate by edit distance when it is close enough to be a likely typo.
-// The whole file as text; InputError naming it when it cannot be read.
-std::string read_text_file(const std::filesystem::path& path, const std::string& what);
+// The whole file as text; InputError naming it when it cannot be opened, is not a regular file,
+// exceeds `max_bytes` (geo/text_input.hpp) or, with `utf8`, is not UTF-8.
+std::string read_text_file(const std::filesystem::path& path, const std::string& what,
+                           std::uintmax_t max_bytes, bool utf8 = true);
 
+// Closest candidate by edit distance when it is close enough to be a likely typo.
 std::optional<std::string> did_you_mean(std::string_view word,
                                         const std::vector<std::string>& candidates);
 
 class YamlSection {
  public:
-  // Parses `text` read from `name`; malformed YAML gives an InputError with the parser's line
-  // and column.
+  // Parses `text` read from `name`. An InputError with the line and column: malformed YAML,
+  // text that is not UTF-8, a key given twice in one mapping (YAML forbids it; the parser would
+  // keep the first silently), a key that is not a plain name, nesting deeper than a scenario
+  // ever needs. `locations`, when given, receives where every value is.
   static YamlSection load_string(const std::string& text, const std::string& name,
                                  const std::filesystem::path& base_dir,
-                                 std::initializer_list<std::string_view> allowed);
+                                 std::initializer_list<std::string_view> allowed,
+                                 KeyLocations* locations = nullptr);
 
   YamlSection(YAML::Node node, std::string file, std::filesystem::path base_dir, std::string key,
               std::initializer_list<std::string_view> allowed);

@@ -30,15 +30,12 @@ TableJoinReport join_attributes(Territory& territory, const AttributeTableOption
     group_col.push_back(optional_column(g.field, "'" + g.key + "' group column"));
     group_name_col.push_back(optional_column(g.name_field, "'" + g.key + "' group name column"));
   }
-  const detail::StringTable t = detail::read_string_table(o.path, o.layer, columns, roles);
+  const detail::StringTable t =
+      detail::read_string_table(o.path, o.layer, columns, roles, o.access);
 
   auto quantity = [&](std::size_t row, std::size_t col) {
-    const std::optional<double> v = detail::parse_quantity(t.columns[col][row]);
-    if (!v)
-      throw InputError(t.source, t.where[row],
-                       roles[col] + " '" + columns[col] + "': '" + t.columns[col][row] +
-                           "' is not a non-negative number");
-    return *v;
+    return detail::parse_population(t.columns[col][row], t.source, t.where[row],
+                                    roles[col] + " '" + columns[col] + "':");
   };
 
   TableJoinReport report;

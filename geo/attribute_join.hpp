@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/input_access.hpp"
 #include "geo/load_report.hpp"
 #include "geo/territory.hpp"
 
@@ -30,6 +31,7 @@ struct AttributeTableOptions {
   std::string population_field;           // empty: populations left as they are
   std::string priority_population_field;  // empty: left as they are
   std::vector<GroupField> groups;
+  InputAccess access = {};  // what the path may be (geo/input_access.hpp)
 };
 
 // Values of matched rows replace the territory's; a grouping is created when new, and communes

@@ -1,10 +1,10 @@
 #include "geo/cog_join.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "geo/detail/ogr_layer.hpp"
 #include "geo/error.hpp"
+#include "geo/text_input.hpp"
 
 namespace covsim::geo {
 
@@ -13,10 +13,10 @@ namespace {
 using nlohmann::json;
 
 json parse_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "file not found or not readable");
+  // Bounded and regular files only; nlohmann's parser checks UTF-8 itself, naming the byte.
+  const std::string text = read_text_input(path, "COG file", kDataMaxBytes, /*utf8=*/false);
   try {
-    json j = json::parse(in);
+    json j = json::parse(text);
     if (!j.is_array()) throw InputError(path.string(), "", "expected a JSON array of entries");
     return j;
   } catch (const json::parse_error& e) {
@@ -210,10 +210,10 @@ Cog read_cog(const std::filesystem::path& dir) {
   return cog;
 }
 
-CodeMapping read_code_mapping(const std::filesystem::path& path) {
+CodeMapping read_code_mapping(const std::filesystem::path& path, const InputAccess& access) {
   const std::string columns[] = {"old_code", "new_code"};
   const std::string roles[] = {"old code column", "new code column"};
-  const detail::StringTable t = detail::read_string_table(path, "", columns, roles);
+  const detail::StringTable t = detail::read_string_table(path, "", columns, roles, access);
   CodeMapping m;
   m.source = t.source;
   for (std::size_t r = 0; r < t.rows(); ++r) {

@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "geo/input_access.hpp"
+
 namespace covsim::geo {
 
 enum class CodeKind {
@@ -97,6 +99,6 @@ struct CodeMapping {
 
 // Throws InputError naming the file and line for a missing column, an empty code or an old code
 // given twice.
-CodeMapping read_code_mapping(const std::filesystem::path& path);
+CodeMapping read_code_mapping(const std::filesystem::path& path, const InputAccess& access = {});
 
 }  // namespace covsim::geo

@@ -12,7 +12,8 @@ namespace covsim::geo {
 TravelGraph od_travel_graph(const Territory& territory, const OdOptions& o) {
   const std::array<std::string, 3> columns{o.origin_column, o.destination_column, o.minutes_column};
   const std::array<std::string, 3> roles{"origin column", "destination column", "minutes column"};
-  const detail::StringTable rows = detail::read_string_table(o.file, o.layer, columns, roles);
+  const detail::StringTable rows =
+      detail::read_string_table(o.file, o.layer, columns, roles, o.access);
 
   struct Seen {
     float minutes;

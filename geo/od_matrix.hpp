@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "geo/input_access.hpp"
 #include "geo/territory.hpp"
 #include "geo/travel_graph.hpp"
 
@@ -23,6 +24,7 @@ struct OdOptions {
   std::string minutes_column = "minutes";
   // Use each row in both directions (a table listing each pair once).
   bool symmetric = false;
+  InputAccess access = {};  // what the path may be (geo/input_access.hpp)
 };
 
 // One vertex per commune (same id), access minutes 0; communes no row mentions are unreachable.

@@ -116,7 +116,7 @@ bool is_line_type(OGRwkbGeometryType t) {
 OpenLayer open_line_layer(const RoadOptions& o) {
   const std::string file = o.file.string();
   OpenLayer out;
-  out.ds = detail::open_vector(file);
+  out.ds = detail::open_vector(file, o.access);
   GDALDatasetH ds = out.ds.get();
   const bool osm = std::string_view(GDALGetDriverShortName(GDALGetDatasetDriver(ds))) == "OSM";
   std::string name = o.layer.empty() && osm ? "lines" : o.layer;

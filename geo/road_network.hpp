@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/input_access.hpp"
 #include "geo/progress.hpp"
 #include "geo/territory.hpp"
 #include "geo/travel_graph.hpp"
@@ -52,6 +53,7 @@ struct RoadOptions {
   // that lists them with their counts.
   std::optional<double> unknown_class_speed_kmh = std::nullopt;
   std::string source_crs = {};  // only for layers that declare no CRS
+  InputAccess access = {};      // what the path may be (geo/input_access.hpp)
   // Coordinates are rounded to this grid (metres, in the territory CRS) before vertices are
   // matched, so lines meeting at "the same" point up to rounding are joined.
   double snap_grid_m = 0.1;

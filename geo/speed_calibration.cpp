@@ -19,7 +19,8 @@ namespace covsim::geo {
 ReferenceTable read_reference_table(const Territory& territory, const OdOptions& o) {
   const std::array<std::string, 3> columns{o.origin_column, o.destination_column, o.minutes_column};
   const std::array<std::string, 3> roles{"origin column", "destination column", "minutes column"};
-  const detail::StringTable rows = detail::read_string_table(o.file, o.layer, columns, roles);
+  const detail::StringTable rows =
+      detail::read_string_table(o.file, o.layer, columns, roles, o.access);
   ReferenceTable ref;
   ref.source = rows.source;
   for (std::size_t r = 0; r < rows.rows(); ++r) {

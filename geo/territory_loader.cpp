@@ -28,8 +28,10 @@ namespace {
 using detail::Features;
 using Contexts = tbb::enumerable_thread_specific<detail::GeosContext>;
 
+}  // namespace
+
 // Territory::epsg is a number, so the target CRS must be projected, in metres, with an EPSG code.
-int check_target_crs(const std::string& definition) {
+int target_crs_epsg(const std::string& definition) {
   detail::SrsPtr srs = detail::make_srs(definition, "target CRS");
   if (!OSRIsProjected(srs.get()))
     throw InputError("target CRS", definition,
@@ -47,6 +49,8 @@ int check_target_crs(const std::string& definition) {
                      "has no EPSG code, and the territory records its CRS as one");
   return std::atoi(code);
 }
+
+namespace {
 
 void check_options(const LoadOptions& o) {
   if (o.inputs.empty()) throw InputError("", "load options", "no input file given");
@@ -380,7 +384,7 @@ LoadResult load_territory(const LoadOptions& o, Progress& progress) {
   LoadReport& report = result.report;
   for (const auto& p : o.inputs) report.inputs.push_back(p.string());
   report.target_crs = o.target_crs;
-  report.target_epsg = check_target_crs(o.target_crs);
+  report.target_epsg = target_crs_epsg(o.target_crs);
 
   // The COG (8 MB of JSON) parses while the layers are read.
   detail::ReadOutcome read;
@@ -389,7 +393,8 @@ LoadResult load_territory(const LoadOptions& o, Progress& progress) {
   tbb::parallel_invoke([&] { read = detail::read_features(o, progress); },
                        [&] {
                          if (o.cog) cog = read_cog(o.cog->dir);
-                         if (!o.code_mapping.empty()) mapping = read_code_mapping(o.code_mapping);
+                         if (!o.code_mapping.empty())
+                           mapping = read_code_mapping(o.code_mapping, o.access);
                        });
   Features& f = read.features;
   report.source_crs = read.source_crs;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "geo/attribute_join.hpp"
+#include "geo/input_access.hpp"
 #include "geo/load_report.hpp"
 #include "geo/progress.hpp"
 #include "geo/territory.hpp"
@@ -56,6 +57,7 @@ struct LoadOptions {
   // old_code,new_code table (CSV or any OGR table); applied first, so it overrides the COG.
   std::filesystem::path code_mapping;
   std::vector<AttributeTableOptions> tables;  // joined by code once communes are built
+  InputAccess access = {};  // what the layer and mapping paths may be (geo/input_access.hpp)
 };
 
 struct LoadResult {
@@ -69,5 +71,9 @@ struct LoadResult {
 // a ring of fewer than 3 points, a layer without CRS (and no source_crs), a transformation that
 // fails, an empty layer, a mapping to a code that is not a current commune.
 LoadResult load_territory(const LoadOptions& options, Progress& progress = null_progress());
+
+// The EPSG code of a target CRS ("EPSG:2154", a WKT...): InputError("target CRS", ...) when it
+// is unknown, not projected in metres, or has no EPSG code (Territory::epsg records one).
+int target_crs_epsg(const std::string& definition);
 
 }  // namespace covsim::geo

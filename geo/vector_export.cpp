@@ -208,6 +208,40 @@ std::size_t total_features(std::span<const VectorLayer> layers) {
   return n;
 }
 
+// Base name (no extension) of each layer's files: <stem>_<layer>, or the path's own stem when
+// there is one layer, so `generate -o syn.shp` writes syn.shp. The extension is the path's.
+struct FileNaming {
+  fs::path directory;
+  std::string ext;  // ".geojson", ".json" or ".shp"
+  std::vector<std::string> base;
+};
+
+FileNaming file_naming(const fs::path& path, VectorFormat format,
+                       std::span<const std::string> layer_names) {
+  bool recognised = false;
+  const bool by_extension = format_of_extension(path, recognised).has_value();
+  FileNaming n;
+  n.directory = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  n.ext = by_extension ? path.extension().string() : info(format).extension;
+  const std::string stem = by_extension ? path.stem().string() : path.filename().string();
+  for (const std::string& layer : layer_names)
+    n.base.push_back(layer_names.size() == 1 ? stem : stem + "_" + layer);
+  return n;
+}
+
+// Files of one layer beside its main file: the Shapefile's parts always, the QGIS style and the
+// field-name map only when needed.
+std::vector<PlannedFile> layer_files(const std::string& base, const std::string& ext,
+                                     VectorFormat format) {
+  std::vector<PlannedFile> out{{base + ext, true}};
+  if (format == VectorFormat::shapefile) {
+    for (const char* part : {".shx", ".dbf", ".prj", ".cpg"}) out.push_back({base + part, true});
+    out.push_back({base + "_fields.csv", false});
+  }
+  out.push_back({base + ".qml", false});
+  return out;
+}
+
 // A fresh directory beside the outputs, removed with whatever is left in it on scope exit.
 class TempDirectory {
  public:
@@ -269,34 +303,30 @@ VectorExportReport write_file_per_layer(const fs::path& path, VectorFormat forma
                                         std::span<const VectorLayer> layers,
                                         const VectorExportOptions& options, Progress& progress) {
   const std::string file = path.string();
-  bool recognised = false;
-  const fs::path directory = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  const std::string stem =
-      format_of_extension(path, recognised) ? path.stem().string() : path.filename().string();
-  const std::string ext = info(format).extension;
+  std::vector<std::string> layer_names;
+  for (const VectorLayer& layer : layers) layer_names.push_back(layer.name);
+  const FileNaming naming = file_naming(path, format, layer_names);
+  const fs::path& directory = naming.directory;
+  const std::string stem = path.stem().string();
+  const std::string& ext = naming.ext;
 
   std::vector<LayerFiles> plan;
   VectorExportReport report;
   report.format = format;
-  for (const VectorLayer& layer : layers) {
-    LayerFiles f{stem + "_" + layer.name, names_of(layer)};
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const VectorLayer& layer = layers[i];
+    LayerFiles f{naming.base[i], names_of(layer)};
     if (format == VectorFormat::shapefile) f.names = shapefile_field_names(f.names);
     for (std::size_t c = 0; c < f.names.size(); ++c)
       if (f.names[c] != layer.columns[c].name)
         report.renamed.push_back({layer.name, layer.columns[c].name, f.names[c]});
     // Refuse before any work rather than after minutes of writing.
-    if (!options.overwrite) {
-      std::vector<std::string> parts{ext};
-      if (format == VectorFormat::shapefile)
-        parts.insert(parts.end(), {".shx", ".dbf", ".prj", ".cpg"});
-      if (f.names != names_of(layer)) parts.push_back("_fields.csv");
-      if (layer.style || !aliases_of(layer, f.names).empty()) parts.push_back(".qml");
-      for (const std::string& part : parts)
-        if (fs::exists(directory / (f.base + part)))
+    if (!options.overwrite)
+      for (const PlannedFile& part : layer_files(f.base, ext, format))
+        if (fs::exists(directory / part.name))
           throw OutputError(
-              (directory / (f.base + part)).string() +
+              (directory / part.name).string() +
               ": already exists (refusing to overwrite it; ask for overwrite to replace it)");
-    }
     plan.push_back(std::move(f));
   }
 
@@ -378,7 +408,15 @@ VectorFormat vector_format(const fs::path& path, std::optional<VectorFormat> for
     throw InputError(path.string(), "",
                      "the extension says " + std::string(to_string(*by_extension)) +
                          " but the format asked is " + std::string(to_string(*format)));
-  return format ? *format : by_extension.value_or(VectorFormat::geopackage);
+  if (!format && !by_extension)
+    throw InputError(path.string(), "",
+                     "has no extension: name the file .gpkg, .geojson or .shp (or name the "
+                     "format)");
+  if (by_extension == VectorFormat::shapefile && path.extension() != ".shp")
+    throw InputError(path.string(), "",
+                     "write the extension in lower case (.shp): the Shapefile's other files "
+                     "(.dbf, .shx...) are named after it");
+  return format ? *format : *by_extension;
 }
 
 std::vector<std::string> shapefile_field_names(std::span<const std::string> names) {
@@ -407,6 +445,18 @@ std::vector<std::string> shapefile_field_names(std::span<const std::string> name
     used.insert(lower_ascii(candidate));
     out[i] = candidate;
   }
+  return out;
+}
+
+std::vector<PlannedFile> vector_output_files(const fs::path& path,
+                                             std::span<const std::string> layer_names,
+                                             std::optional<VectorFormat> format) {
+  const VectorFormat f = vector_format(path, format);
+  if (f == VectorFormat::geopackage) return {{path.filename().string(), true}};
+  const FileNaming naming = file_naming(path, f, layer_names);
+  std::vector<PlannedFile> out;
+  for (const std::string& base : naming.base)
+    for (PlannedFile& p : layer_files(base, naming.ext, f)) out.push_back(std::move(p));
   return out;
 }
 
@@ -444,8 +494,7 @@ VectorLayer territory_layer(const Territory& t, std::string name) {
 VectorExportReport write_vector(const fs::path& path, std::span<const VectorLayer> layers,
                                 const VectorExportOptions& options, Progress& progress) {
   const VectorFormat format = vector_format(path, options.format);
-  fs::path target = path;
-  if (format == VectorFormat::geopackage && !path.has_extension()) target += ".gpkg";
+  const fs::path& target = path;
   const std::string file = target.string();
   if (layers.empty()) throw InputError(file, "", "no layer to write");
   std::set<std::string> names;

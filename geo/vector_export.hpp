@@ -19,13 +19,15 @@
 #include "geo/field_column.hpp"
 #include "geo/geometry.hpp"
 #include "geo/layer_style.hpp"
+#include "geo/output_transaction.hpp"
 #include "geo/progress.hpp"
 #include "geo/territory.hpp"
 
 namespace covsim::geo {
 
 // GeoPackage holds every layer (and their styles) in one file. GeoJSON and Shapefile hold one
-// layer per file: <base>_<layer>.geojson / .shp beside the requested path.
+// layer per file: <base>_<layer>.geojson / .shp beside the requested path, or exactly the
+// requested path when there is one layer (`syn.shp` writes syn.shp, syn.dbf...).
 enum class VectorFormat { geopackage, geojson, shapefile };
 
 std::string_view to_string(VectorFormat format);
@@ -46,8 +48,9 @@ struct VectorLayer {
 };
 
 struct VectorExportOptions {
-  // Unset: from the path's extension (.gpkg, .geojson or .json, .shp); GeoPackage when it has
-  // none. Set: must agree with a recognised extension.
+  // Unset: from the path's extension (.gpkg, .geojson or .json, .shp), which it must have.
+  // Set: must agree with a recognised extension; a path without one is then written as named
+  // (a GeoPackage) or with the format's extension (a file per layer).
   std::optional<VectorFormat> format = std::nullopt;
   int epsg = 2154;         // CRS of every coordinate: pass territory.epsg
   bool overwrite = false;  // replace existing outputs; otherwise OutputError before any work
@@ -81,8 +84,17 @@ VectorExportReport write_vector(const std::filesystem::path& path,
                                 const VectorExportOptions& options = {},
                                 Progress& progress = null_progress());
 
-// The format write_vector would use; throws InputError on an unknown extension or a mismatch.
+// The format write_vector would use; throws InputError on an unknown or missing extension (with
+// no format given) or a mismatch.
 VectorFormat vector_format(const std::filesystem::path& path, std::optional<VectorFormat> format);
+
+// Every file write_vector(path, layers named `layer_names`) may write, as names in the path's
+// directory: the main files (always), and the .qml styles and Shapefile _fields.csv name maps
+// that a writer adds only for styled layers or long field names (always = false). An output
+// transaction plans, and checks, exactly these.
+std::vector<PlannedFile> vector_output_files(const std::filesystem::path& path,
+                                             std::span<const std::string> layer_names,
+                                             std::optional<VectorFormat> format = std::nullopt);
 
 // Shapefile (DBF) field names for `names`, in order: at most 10 ASCII bytes, distinct without
 // regard to case. Names that fit are kept; others keep their first characters (non-ASCII and

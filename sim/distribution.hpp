@@ -30,6 +30,9 @@ struct Summary {
   double p50 = 0;
   double p95 = 0;
   double max = 0;
+  // 0: the percentiles are exact. Otherwise they were read from a histogram (too many draws to
+  // keep, sim/streaming_summary.hpp) and each lies within this distance of the exact one.
+  double resolution = 0;
 };
 
 // Percentile q in [0, 1] of values sorted ascending, without NaN (type 7 above). NaN when

@@ -3,10 +3,11 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 #include "geo/error.hpp"
+#include "geo/text_input.hpp"
 #include "sim/detail/csv.hpp"
 
 namespace covsim::sim {
@@ -286,8 +287,8 @@ PostTable read_posts_csv(std::istream& in, const std::string& file, const geo::T
 
 PostTable read_posts_csv(const std::filesystem::path& path, const geo::Territory& territory,
                          const PostDefaults& defaults) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot open the posts file");
+  // Bounded, regular file, UTF-8 (a Latin-1 spreadsheet export is refused naming its line).
+  std::istringstream in(geo::read_text_input(path, "posts file", geo::kTableMaxBytes));
   return read_posts_csv(in, path.string(), territory, defaults);
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "geo/error.hpp"
+#include "sim/streaming_summary.hpp"
 
 namespace covsim::sim {
 
@@ -41,6 +42,10 @@ enum PerThreshold : std::size_t {
 };
 
 constexpr double kFixedPoint = 1 << 20;  // per-commune minutes are summed in 2^-20 min units
+
+// Draws computed together before their figures are summarised: large enough to keep every
+// thread busy, small enough that the per-draw slots stay a few megabytes on France.
+constexpr std::size_t kBlock = 512;
 
 // A set of draws: the cells sharing it read their threshold's figures.
 struct Pass {
@@ -95,11 +100,18 @@ void add_summary_columns(Table& t, const std::string& unit, const std::string& o
     for (const Summary* s : summaries) values.push_back(s->*st.field);
     add_numbers(t, st.name, ColumnType::real, unit, st.what + of + ".", std::move(values));
   }
+  std::vector<double> resolution;
+  for (const Summary* s : summaries) resolution.push_back(s->resolution);
+  add_numbers(t, "resolution", ColumnType::real, unit,
+              "0: exact percentiles; otherwise p5, p50 and p95 were read from a histogram of the "
+              "draws and lie within this of the exact ones.",
+              std::move(resolution));
 }
 
 nlohmann::json summary_json(const Summary& s) {
-  return {{"count", s.count}, {"missing", s.missing}, {"mean", s.mean}, {"min", s.min},
-          {"p5", s.p5},       {"p50", s.p50},         {"p95", s.p95},   {"max", s.max}};
+  return {{"count", s.count}, {"missing", s.missing}, {"mean", s.mean},
+          {"min", s.min},     {"p5", s.p5},           {"p50", s.p50},
+          {"p95", s.p95},     {"max", s.max},         {"resolution", s.resolution}};
 }
 
 }  // namespace
@@ -212,78 +224,92 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
     if (it == passes.end()) passes.push_back({c.non_renewal_rate, c.policy, t});
   }
 
+  // Percentiles from streaming summaries fed in draw order, block after block: memory does not
+  // grow with the number of draws, and no summary depends on which thread computed a draw.
+  const std::size_t streams = slots + rows * nt;
+  const std::size_t exact =
+      std::max<std::size_t>(64, options.summary_bytes / (streams * sizeof(double)));
+  const std::size_t block = std::min(draws, kBlock);
   progress.start("renewal sweep", passes.size() * draws);
   tbb::enumerable_thread_specific<Worker> workers;
-  std::vector<double> figures(draws * slots);
-  std::vector<double> unreached(draws * rows * nt);
+  std::vector<double> figures(block * slots);
+  std::vector<double> unreached(block * rows * nt);
   std::vector<std::uint64_t> loss_total(n * nt);
   std::vector<std::int64_t> minutes_total(n);
   std::vector<std::uint64_t> permanence_total(n);
-  std::vector<double> sort_scratch;
 
   for (std::size_t pi = 0; pi < passes.size(); ++pi) {
     const Pass& pass = passes[pi];
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, draws), [&](const auto& range) {
-      Worker& w = workers.local();
-      if (w.active.size() != posts.size()) w.active.assign(posts.size(), 0);
-      if (w.losses.size() != n * nt) w.losses.assign(n * nt, 0);
-      if (w.minutes.size() != n) w.minutes.assign(n, 0);
-      if (w.permanence_losses.size() != n) w.permanence_losses.assign(n, 0);
-      for (std::size_t d = range.begin(); d != range.end(); ++d) {
-        draw_renewal(plan, options.seed, d, pass.rate, w.active);
-        realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
-        model.summarise(w.after, w.realloc.coverage, w.groups);
+    std::vector<StreamingSummary> figure_stream(slots, StreamingSummary(exact));
+    std::vector<StreamingSummary> row_stream(rows * nt, StreamingSummary(exact));
+    for (std::size_t first = 0; first < draws; first += block) {
+      const std::size_t count = std::min(block, draws - first);
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count), [&](const auto& range) {
+        Worker& w = workers.local();
+        if (w.active.size() != posts.size()) w.active.assign(posts.size(), 0);
+        if (w.losses.size() != n * nt) w.losses.assign(n * nt, 0);
+        if (w.minutes.size() != n) w.minutes.assign(n, 0);
+        if (w.permanence_losses.size() != n) w.permanence_losses.assign(n, 0);
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          draw_renewal(plan, options.seed, first + i, pass.rate, w.active);
+          realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
+          model.summarise(w.after, w.realloc.coverage, w.groups);
 
-        double* f = figures.data() + d * slots;
-        std::fill(f, f + slots, 0.0);
-        for (PostId p = 0; p < posts.size(); ++p)
-          if (!w.active[p]) {
-            f[kPostsLost] += 1;
-            f[kHoursLost] += posts.posts[p].weekly_hours;
+          double* f = figures.data() + i * slots;
+          std::fill(f, f + slots, 0.0);
+          for (PostId p = 0; p < posts.size(); ++p)
+            if (!w.active[p]) {
+              f[kPostsLost] += 1;
+              f[kHoursLost] += posts.posts[p].weekly_hours;
+            }
+          f[kGapPopulation] = w.groups.gap_population[0];
+          f[kPriorityGapPopulation] = w.groups.priority_gap_population[0];
+          f[kMeanAccess] = w.groups.mean_access[0];
+          f[kGiniAccess] = w.groups.gini_access[0];
+          f[kAbsorbedCommunes] = static_cast<double>(w.realloc.absorbed.size());
+          f[kHoursMoved] = w.realloc.hours_moved;
+          f[kGroupsReplanned] = w.realloc.groups_replanned;
+          double weighted_change = 0;
+          for (geo::CommuneId c = 0; c < n; ++c) {
+            const float change = std::min(w.after.nearest_minutes[c], cap) -
+                                 std::min(before.nearest_minutes[c], cap);
+            weighted_change += territory.population[c] * change;
+            w.minutes[c] += std::llround(change * kFixedPoint);
+            if (loses_permanence(before, w.after, c)) {
+              f[kPopulationLosingPermanence] += territory.population[c];
+              f[kCommunesLosingPermanence] += 1;
+              ++w.permanence_losses[c];
+            }
+            const std::uint8_t lost = before.reached[c] & ~w.after.reached[c];
+            if (lost == 0) continue;
+            for (std::size_t t = 0; t < nt; ++t) {
+              if (!((lost >> t) & 1u)) continue;
+              double* ft = f + kFixedCount + t * kPerThresholdCount;
+              ft[kPopulationLosing] += territory.population[c];
+              ft[kPriorityLosing] += territory.priority_population[c];
+              ft[kCommunesLosing] += 1;
+              ++w.losses[c * nt + t];
+            }
           }
-        f[kGapPopulation] = w.groups.gap_population[0];
-        f[kPriorityGapPopulation] = w.groups.priority_gap_population[0];
-        f[kMeanAccess] = w.groups.mean_access[0];
-        f[kGiniAccess] = w.groups.gini_access[0];
-        f[kAbsorbedCommunes] = static_cast<double>(w.realloc.absorbed.size());
-        f[kHoursMoved] = w.realloc.hours_moved;
-        f[kGroupsReplanned] = w.realloc.groups_replanned;
-        double weighted_change = 0;
-        for (geo::CommuneId c = 0; c < n; ++c) {
-          const float change =
-              std::min(w.after.nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
-          weighted_change += territory.population[c] * change;
-          w.minutes[c] += std::llround(change * kFixedPoint);
-          if (loses_permanence(before, w.after, c)) {
-            f[kPopulationLosingPermanence] += territory.population[c];
-            f[kCommunesLosingPermanence] += 1;
-            ++w.permanence_losses[c];
-          }
-          const std::uint8_t lost = before.reached[c] & ~w.after.reached[c];
-          if (lost == 0) continue;
+          f[kMeanMinutesChange] =
+              total_population > 0 ? weighted_change / total_population : std::nan("");
           for (std::size_t t = 0; t < nt; ++t) {
-            if (!((lost >> t) & 1u)) continue;
             double* ft = f + kFixedCount + t * kPerThresholdCount;
-            ft[kPopulationLosing] += territory.population[c];
-            ft[kPriorityLosing] += territory.priority_population[c];
-            ft[kCommunesLosing] += 1;
-            ++w.losses[c * nt + t];
+            ft[kReached] = w.groups.reached_at(0, t);
+            ft[kPriorityReached] = w.groups.priority_reached_at(0, t);
           }
+          double* u = unreached.data() + i * rows * nt;
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t t = 0; t < nt; ++t)
+              u[r * nt + t] = w.groups.population[r] - w.groups.reached_at(r, t);
+          progress.advance();
         }
-        f[kMeanMinutesChange] =
-            total_population > 0 ? weighted_change / total_population : std::nan("");
-        for (std::size_t t = 0; t < nt; ++t) {
-          double* ft = f + kFixedCount + t * kPerThresholdCount;
-          ft[kReached] = w.groups.reached_at(0, t);
-          ft[kPriorityReached] = w.groups.priority_reached_at(0, t);
-        }
-        double* u = unreached.data() + d * rows * nt;
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t t = 0; t < nt; ++t)
-            u[r * nt + t] = w.groups.population[r] - w.groups.reached_at(r, t);
-        progress.advance();
+      });
+      for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t k = 0; k < slots; ++k) figure_stream[k].add(figures[i * slots + k]);
+        for (std::size_t k = 0; k < rows * nt; ++k) row_stream[k].add(unreached[i * rows * nt + k]);
       }
-    });
+    }
 
     // Integer sums: the same whichever thread counted what.
     std::fill(loss_total.begin(), loss_total.end(), 0);
@@ -305,10 +331,9 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
       cr.cell = cells[ci];
       const std::size_t t = cr.cell.threshold;
       for (std::size_t k = 0; k < kFixedCount; ++k)
-        cr.figures.push_back(summarise_strided(figures, k, slots, draws, sort_scratch));
+        cr.figures.push_back(figure_stream[k].summary());
       for (std::size_t k = 0; k < kPerThresholdCount; ++k)
-        cr.figures.push_back(summarise_strided(figures, kFixedCount + t * kPerThresholdCount + k,
-                                               slots, draws, sort_scratch));
+        cr.figures.push_back(figure_stream[kFixedCount + t * kPerThresholdCount + k].summary());
       cr.loss_probability.resize(n);
       cr.expected_minutes_change.resize(n);
       cr.permanence_loss_probability.resize(n);
@@ -321,8 +346,7 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
             static_cast<double>(minutes_total[c]) / kFixedPoint / static_cast<double>(draws);
       }
       for (std::size_t r = 0; r < rows; ++r)
-        cr.group_without_reach.push_back(
-            summarise_strided(unreached, r * nt + t, rows * nt, draws, sort_scratch));
+        cr.group_without_reach.push_back(row_stream[r * nt + t].summary());
     }
   }
   progress.finish();
@@ -450,7 +474,9 @@ nlohmann::json to_json(const SweepResult& result, const geo::Territory& territor
   nlohmann::json j;
   j["seed"] = result.seed;
   j["draws"] = result.draws;
-  j["percentile_method"] = "linear interpolation between closest ranks (Hyndman-Fan type 7)";
+  j["percentile_method"] =
+      "linear interpolation between closest ranks (Hyndman-Fan type 7); where a figure's "
+      "resolution is not 0, read from a histogram of the draws and within that of the exact value";
   j["thresholds_minutes"] = result.thresholds_minutes;
   j["cutoff_minutes"] = result.cutoff_minutes;
   nlohmann::json cells = nlohmann::json::array();

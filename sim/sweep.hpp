@@ -10,9 +10,15 @@
 // sim/renewal.hpp), so the same seed gives identical output whatever the thread count, and the
 // cells share their random numbers (common random numbers: cells differ by their parameters,
 // not by noise; with a non-renewal rate r a post is lost when u >= 1 - r, so a higher rate only
-// ever loses more posts). Draws run in parallel (TBB) into per-draw slots, then are summarised
-// in draw order; per-commune sums are integers (counts, minutes in fixed point of 2^-20 min),
-// so no floating sum depends on scheduling.
+// ever loses more posts). Draws run in parallel (TBB) in blocks of a few hundred into per-draw
+// slots, then are fed in draw order to streaming summaries; per-commune sums are integers
+// (counts, minutes in fixed point of 2^-20 min), so no floating sum depends on scheduling.
+//
+// Memory does not grow with the number of draws: each figure and each (group, threshold) keeps
+// up to summary_bytes / (8 × number of them) draws exactly (type-7 percentiles, as
+// sim/distribution.hpp), then a histogram of as many bins (sim/streaming_summary.hpp) whose
+// percentiles lie within Summary::resolution of the exact ones. The embedded default keeps
+// about 600,000 draws per figure exactly; France (1,370 groups, 3 thresholds) about 8,000.
 //
 // Figures of a cell with threshold T, per draw, then summarised (sim/distribution.hpp):
 //   posts_lost, hours_lost             posts not continuing, their weekly hours
@@ -68,6 +74,8 @@ struct SweepOptions {
   std::uint64_t seed = 1;
   std::uint32_t draws = 1000;
   SweepGrid grid{};
+  // Memory for the draws kept to compute percentiles, whatever their number (see above).
+  std::size_t summary_bytes = std::size_t{256} << 20;
 };
 
 struct SweepCell {
@@ -127,7 +135,8 @@ std::optional<std::string> sweep_without_randomness(const SweepResult& result,
 
 // One row per cell: its index and parameters.
 Table sweep_cells_table(const SweepResult& result);
-// One row per (cell, figure): parameters, figure, unit, count, mean, min, p5, p50, p95, max.
+// One row per (cell, figure): parameters, figure, unit, count, mean, min, p5, p50, p95, max,
+// resolution (0: exact percentiles).
 Table sweep_figures_table(const SweepResult& result);
 // Cell `cell`, one row per summary row: grouping, code, name, population, reached before, and
 // the distribution of population without reach.
@@ -139,7 +148,7 @@ Table sweep_communes_table(const SweepResult& result, const geo::Territory& terr
 
 // {"seed", "draws", "percentile_method", "thresholds_minutes", "cutoff_minutes",
 //  "cells": [{"non_renewal_rate", "threshold_minutes", "policy", "figures": {name: {count,
-//  missing, mean, min, p5, p50, p95, max}}, "groups": table, "communes": table}]}
+//  missing, mean, min, p5, p50, p95, max, resolution}}, "groups": table, "communes": table}]}
 nlohmann::json to_json(const SweepResult& result, const geo::Territory& territory);
 
 }  // namespace covsim::sim

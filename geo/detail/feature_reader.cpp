@@ -6,11 +6,14 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <memory>
 #include <set>
 
+#include "geo/detail/area_of_use.hpp"
 #include "geo/detail/ogr.hpp"
 #include "geo/detail/ogr_layer.hpp"
 #include "geo/error.hpp"
+#include "geo/utf8.hpp"
 
 namespace covsim::geo::detail {
 
@@ -77,8 +80,15 @@ FieldIndex find_fields(OGRLayerH layer, const std::string& path, const LoadOptio
   return f;
 }
 
-TransformPtr make_transform(OGRLayerH layer, const std::string& path, const LoadOptions& o,
-                            std::string& source_name, std::vector<std::string>& warnings) {
+// The layer's CRS, the transformation to the target CRS and the target's area of use.
+struct LayerCrs {
+  std::string source_name;
+  TransformPtr to_target;
+  std::unique_ptr<AreaOfUse> area;
+};
+
+LayerCrs layer_crs(OGRLayerH layer, const std::string& path, const LoadOptions& o,
+                   std::vector<std::string>& warnings) {
   SrsPtr source;
   if (OGRSpatialReferenceH declared = OGR_L_GetSpatialRef(layer)) {
     source.reset(OSRClone(declared));
@@ -92,14 +102,19 @@ TransformPtr make_transform(OGRLayerH layer, const std::string& path, const Load
     throw InputError(path, layer_description(layer),
                      "the layer declares no coordinate reference system: give the source CRS");
   }
-  source_name = srs_name(source.get());
+  LayerCrs crs;
+  crs.source_name = srs_name(source.get());
   SrsPtr target = make_srs(o.target_crs, "target CRS");
-  TransformPtr t(OCTNewCoordinateTransformation(source.get(), target.get()));
-  if (!t)
+  crs.to_target.reset(OCTNewCoordinateTransformation(source.get(), target.get()));
+  if (!crs.to_target)
     throw InputError(path, layer_description(layer),
-                     "cannot transform coordinates from " + source_name + " to " + o.target_crs +
-                         ": " + gdal_error("no transformation available"));
-  return t;
+                     "cannot transform coordinates from " + crs.source_name + " to " +
+                         o.target_crs + ": " + gdal_error("no transformation available"));
+  crs.area = std::make_unique<AreaOfUse>(source.get(), target.get(), o.target_crs);
+  if (!crs.area->known())
+    warnings.push_back(path + ": the area of use of " + o.target_crs +
+                       " is unknown: where the communes lie was not checked");
+  return crs;
 }
 
 // Rings need 3 distinct corners; NaN passes GeoJSON parsers and breaks every later stage.
@@ -113,8 +128,12 @@ void check_shape(const MultiPolygon& m, const std::string& path, const std::stri
   }
   for (const Point& p : m.points)
     if (!std::isfinite(p.x) || !std::isfinite(p.y))
-      throw InputError(path, where, "broken geometry: a coordinate is not a finite number (NaN)");
+      throw InputError(path, where,
+                       std::string("broken geometry: a coordinate is not a finite number (") +
+                           (std::isnan(p.x) || std::isnan(p.y) ? "NaN" : "infinite") + ")");
 }
+
+constexpr double kMaxMetres = 4.1e7;  // the Earth's circumference, with a margin
 
 // `crs` ("from X to Y") names both ends: a wrong source CRS is the usual cause.
 void transform(MultiPolygon& m, OGRCoordinateTransformationH t, const std::string& crs,
@@ -135,6 +154,15 @@ void transform(MultiPolygon& m, OGRCoordinateTransformationH t, const std::strin
                        std::string("point ") + buf + " cannot be transformed " + crs +
                            " (outside the CRS's domain: is the source CRS right?)");
     }
+    // No metric coordinate of a place on Earth exceeds its circumference; beyond, areas and
+    // distances overflow into NaN (1e308 coordinates made an infinite extent).
+    if (std::fabs(x[i]) > kMaxMetres || std::fabs(y[i]) > kMaxMetres) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "(%g %g)", m.points[i].x, m.points[i].y);
+      throw InputError(path, where,
+                       std::string("point ") + buf + " lands farther than any place on Earth " +
+                           crs + ": is the source CRS right?");
+    }
     m.points[i] = {x[i], y[i]};
   }
 }
@@ -143,31 +171,41 @@ double quantity(OGRFeatureH f, int field, const std::string& path, const std::st
                 const std::string& field_name) {
   if (!OGR_F_IsFieldSetAndNotNull(f, field))
     throw InputError(path, where, "field '" + field_name + "' is empty");
-  const std::string text = OGR_F_GetFieldAsString(f, field);
-  const std::optional<double> v = parse_quantity(text);
-  if (!v)
-    throw InputError(path, where,
-                     "field '" + field_name + "': '" + text + "' is not a non-negative number");
-  return *v;
+  return parse_population(OGR_F_GetFieldAsString(f, field), path, where,
+                          "field '" + field_name + "':");
 }
 
-std::string text(OGRFeatureH f, int field) {
-  return OGR_F_IsFieldSetAndNotNull(f, field) ? OGR_F_GetFieldAsString(f, field) : "";
+// Text of a field, which every output will write as UTF-8: a Latin-1 name is refused here,
+// naming the feature, not later by a writer naming an output file.
+std::string text(OGRFeatureH f, int field, const std::string& path, const std::string& where) {
+  if (!OGR_F_IsFieldSetAndNotNull(f, field)) return "";
+  std::string s = OGR_F_GetFieldAsString(f, field);
+  if (const auto bad = invalid_utf8(s))
+    throw InputError(
+        path, where + ", field '" + OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, field)) + "'",
+        bad->problem() + " (a Shapefile says its encoding in a .cpg file)");
+  return s;
 }
+
+// Features of one file against the target CRS's area of use.
+struct Placement {
+  std::size_t shapes = 0, outside = 0;
+  std::string where, problem;  // of the first one outside
+};
 
 void read_file(const std::string& path, std::uint32_t file_index, const LoadOptions& o,
-               Features& out, std::string& source_name, std::vector<std::string>& warnings) {
-  if (path.rfind("/vsi", 0) != 0 && !std::filesystem::exists(path))
-    throw InputError(path, "", "file not found");
+               Features& out, std::string& source_name, std::vector<std::string>& warnings,
+               Placement& placement) {
+  check_input_path(path, o.access);
   GdalMessages gdal;  // GeoJSON reports unreadable coordinates while opening the file
   DatasetPtr ds;
   try {
-    ds = open_vector(path);
+    ds = open_vector(path, o.access);
   } catch (const InputError&) {
     if (!gdal.has_failures()) throw;
     throw InputError(path, "", "cannot read the file: " + GdalMessages::join(gdal.failures));
   }
-  OGRLayerH layer = pick_layer(ds.get(), path, o.layer);
+  OGRLayerH layer = pick_layer(ds.get(), path, o.layer, /*with_geometry=*/true);
   const OGRwkbGeometryType declared = OGR_L_GetGeomType(layer);
   if (declared == wkbNone)
     throw InputError(path, layer_description(layer), "the layer has no geometry");
@@ -178,7 +216,8 @@ void read_file(const std::string& path, std::uint32_t file_index, const LoadOpti
   if (OGR_L_GetFeatureCount(layer, FALSE) == 0)
     throw InputError(path, layer_description(layer), "the layer is empty");
   const FieldIndex fi = find_fields(layer, path, o, warnings);
-  const TransformPtr ct = make_transform(layer, path, o, source_name, warnings);
+  const LayerCrs crs = layer_crs(layer, path, o, warnings);
+  source_name = crs.source_name;
 
   out.files.assign(1, path);
   out.group_code.resize(o.group_fields.size());
@@ -187,15 +226,15 @@ void read_file(const std::string& path, std::uint32_t file_index, const LoadOpti
   while (FeaturePtr fp{OGR_L_GetNextFeature(layer)}) {
     OGRFeatureH f = fp.get();
     const std::int64_t fid = OGR_F_GetFID(f);
-    const std::string code = text(f, fi.code);
     std::string where = "feature " + std::to_string(fid);
+    const std::string code = text(f, fi.code, path, where);
     if (code.empty()) throw InputError(path, where, "empty code in field '" + o.code_field + "'");
     where += " (code " + code + ")";
 
     out.file.push_back(file_index);
     out.fid.push_back(fid);
     out.code.push_back(code);
-    const std::string name = fi.name >= 0 ? text(f, fi.name) : "";
+    const std::string name = fi.name >= 0 ? text(f, fi.name, path, where) : "";
     out.name.push_back(name.empty() ? code : name);
     out.population.push_back(
         fi.population >= 0 ? quantity(f, fi.population, path, where, o.population_field) : 0.0);
@@ -203,8 +242,9 @@ void read_file(const std::string& path, std::uint32_t file_index, const LoadOpti
         fi.priority >= 0 ? quantity(f, fi.priority, path, where, o.priority_population_field)
                          : 0.0);
     for (std::size_t g = 0; g < fi.group.size(); ++g) {
-      out.group_code[g].push_back(text(f, fi.group[g]));
-      out.group_name[g].push_back(fi.group_name[g] >= 0 ? text(f, fi.group_name[g]) : "");
+      out.group_code[g].push_back(text(f, fi.group[g], path, where));
+      out.group_name[g].push_back(fi.group_name[g] >= 0 ? text(f, fi.group_name[g], path, where)
+                                                        : "");
     }
 
     MultiPolygon shape;
@@ -226,7 +266,13 @@ void read_file(const std::string& path, std::uint32_t file_index, const LoadOpti
       why_empty = "empty geometry";
     } else {
       check_shape(shape, path, where);
-      transform(shape, ct.get(), "from " + source_name + " to " + o.target_crs, path, where);
+      ++placement.shapes;
+      if (auto why = crs.area->outside(shape); why && placement.outside++ == 0) {
+        placement.where = where;
+        placement.problem = std::move(*why);
+      }
+      transform(shape, crs.to_target.get(), "from " + source_name + " to " + o.target_crs, path,
+                where);
     }
     out.shape.push_back(std::move(shape));
     out.why_empty.push_back(std::move(why_empty));
@@ -268,12 +314,28 @@ ReadOutcome read_features(const LoadOptions& o, Progress& progress) {
   std::vector<Features> per_file(n);
   std::vector<std::string> source_names(n);
   std::vector<std::vector<std::string>> warnings(n);
+  std::vector<Placement> placement(n);
   progress.start("reading layers", n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    read_file(o.inputs[i].string(), 0, o, per_file[i], source_names[i], warnings[i]);
+    read_file(o.inputs[i].string(), 0, o, per_file[i], source_names[i], warnings[i], placement[i]);
     progress.advance();
   });
   progress.finish();
+
+  // A territory wholly outside the CRS's area of use is wrong (swapped axes, a wrong CRS, an
+  // overseas department in Lambert-93); a part of one (the overseas files of a national load)
+  // is distorted, and said so.
+  std::size_t shapes = 0, outside = 0;
+  for (const Placement& p : placement) shapes += p.shapes, outside += p.outside;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Placement& p = placement[i];
+    if (p.outside == 0) continue;
+    if (outside == shapes) throw InputError(o.inputs[i].string(), p.where, p.problem);
+    warnings[i].push_back(o.inputs[i].string() + ": " + std::to_string(p.outside) + " of " +
+                          std::to_string(p.shapes) + " communes lie outside the area of use of " +
+                          o.target_crs + ", so their areas and distances are distorted (first, " +
+                          p.where + ": " + p.problem + ")");
+  }
 
   ReadOutcome out;
   std::set<std::string> names;

@@ -86,6 +86,8 @@ void ensure_gdal() {
   std::call_once(once, [] {
     GDALAllRegister();
     CPLSetErrorHandler(quiet_handler);
+    // Transformations use the grids installed with PROJ, never ones fetched from its CDN.
+    OSRSetPROJEnableNetwork(FALSE);
   });
 }
 
@@ -96,15 +98,17 @@ std::string gdal_error(const std::string& fallback) {
   return s;
 }
 
-DatasetPtr open_vector(const std::string& path) {
+DatasetPtr open_vector(const std::string& path, const InputAccess& access) {
+  check_input_path(path, access);
   ensure_gdal();
   CPLErrorReset();
-  GDALDatasetH ds =
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                               access.network ? nullptr : local_vector_drivers(), nullptr, nullptr);
   if (!ds)
-    throw InputError(
-        path, "",
-        "cannot open as a vector dataset: " + gdal_error("not found or not a supported format"));
+    throw InputError(path, "",
+                     "cannot open as a vector dataset: " +
+                         gdal_error("not a format covsim reads (GeoPackage, GeoJSON, Shapefile, "
+                                    "FlatGeobuf, CSV, ODS, XLSX, MapInfo, OSM, KML, FileGDB)"));
   return DatasetPtr(ds);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "geo/geometry.hpp"
+#include "geo/input_access.hpp"
 
 namespace covsim::geo::detail {
 
@@ -56,8 +57,10 @@ void ensure_gdal();
 // The last GDAL error message, or `fallback` when GDAL recorded none.
 std::string gdal_error(const std::string& fallback);
 
-// Opens a vector dataset read-only; throws InputError naming `path` when it cannot.
-DatasetPtr open_vector(const std::string& path);
+// Opens a vector dataset read-only, as `access` allows (geo/input_access.hpp: the path is
+// checked first; without network, only drivers that read local files are tried); throws
+// InputError naming `path` when it cannot.
+DatasetPtr open_vector(const std::string& path, const InputAccess& access = {});
 
 // Spatial reference for "EPSG:2154", a WKT or anything OSRSetFromUserInput accepts, with
 // traditional GIS axis order (x = easting/longitude). Throws InputError naming `what`.

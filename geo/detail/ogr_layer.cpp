@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "geo/error.hpp"
+#include "geo/utf8.hpp"
 
 namespace covsim::geo::detail {
 
@@ -31,7 +32,8 @@ std::string field_names(OGRLayerH layer) {
 
 }  // namespace
 
-OGRLayerH pick_layer(GDALDatasetH ds, const std::string& path, const std::string& name) {
+OGRLayerH pick_layer(GDALDatasetH ds, const std::string& path, const std::string& name,
+                     bool with_geometry) {
   if (!name.empty()) {
     OGRLayerH layer = GDALDatasetGetLayerByName(ds, name.c_str());
     if (!layer)
@@ -41,6 +43,15 @@ OGRLayerH pick_layer(GDALDatasetH ds, const std::string& path, const std::string
   }
   const int n = GDALDatasetGetLayerCount(ds);
   if (n == 0) throw InputError(path, "", "the dataset has no layer");
+  if (with_geometry && n > 1) {
+    std::vector<OGRLayerH> spatial;
+    for (int i = 0; i < n; ++i)
+      if (OGR_L_GetGeomType(GDALDatasetGetLayer(ds, i)) != wkbNone)
+        spatial.push_back(GDALDatasetGetLayer(ds, i));
+    if (spatial.size() == 1) return spatial.front();
+    for (OGRLayerH l : spatial)
+      if (std::strcmp(OGR_L_GetName(l), "communes") == 0) return l;
+  }
   if (n > 1)
     throw InputError(path, "",
                      "the dataset has " + std::to_string(n) + " layers (" + layer_names(ds) +
@@ -78,13 +89,24 @@ std::optional<double> parse_quantity(std::string_view text) {
   return v;
 }
 
+double parse_population(std::string_view text, const std::string& file, const std::string& where,
+                        const std::string& what) {
+  const std::optional<double> v = parse_quantity(text);
+  if (!v)
+    throw InputError(file, where,
+                     what + " '" + std::string(text) + "' is not a non-negative number");
+  if (*v > kMaxCommunePopulation)
+    throw InputError(file, where,
+                     what + " '" + std::string(text) +
+                         "' is more than 100,000,000 inhabitants: no commune has that many");
+  return *v;
+}
+
 StringTable read_string_table(const std::filesystem::path& path, const std::string& layer_name,
                               std::span<const std::string> columns,
-                              std::span<const std::string> roles) {
+                              std::span<const std::string> roles, const InputAccess& access) {
   const std::string file = path.string();
-  if (file.rfind("/vsi", 0) != 0 && !std::filesystem::exists(path))
-    throw InputError(file, "", "file not found");
-  DatasetPtr ds = open_vector(file);
+  DatasetPtr ds = open_vector(file, access);
   OGRLayerH layer = pick_layer(ds.get(), file, layer_name);
   const bool csv = std::strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds.get())), "CSV") == 0;
 
@@ -102,6 +124,8 @@ StringTable read_string_table(const std::filesystem::path& path, const std::stri
       const bool set = OGR_F_IsFieldSetAndNotNull(f.get(), index[c]);
       t.null.push_back(!set);
       t.columns[c].emplace_back(set ? OGR_F_GetFieldAsString(f.get(), index[c]) : "");
+      if (const auto bad = invalid_utf8(t.columns[c].back()))
+        throw InputError(file, t.where.back() + ", column " + columns[c], bad->problem());
     }
   }
   return t;

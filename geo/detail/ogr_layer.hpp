@@ -17,10 +17,13 @@
 
 namespace covsim::geo::detail {
 
-// The layer named `name`, or the only layer when `name` is empty. Throws InputError naming
+// The layer named `name`, or the only layer when `name` is empty. With `with_geometry`, tables
+// without geometry (a GeoPackage's QGIS layer_styles) do not count, and among several layers
+// with geometry one named "communes" (covsim's own outputs) is taken. Throws InputError naming
 // `path` and listing the layers that exist when there is no such layer or the choice is
 // ambiguous.
-OGRLayerH pick_layer(GDALDatasetH ds, const std::string& path, const std::string& name);
+OGRLayerH pick_layer(GDALDatasetH ds, const std::string& path, const std::string& name,
+                     bool with_geometry = false);
 
 std::string layer_description(OGRLayerH layer);  // "layer 'communes'"
 
@@ -37,6 +40,15 @@ std::string row_location(bool csv, std::int64_t fid);
 // nullopt. Decimal commas are refused rather than guessed.
 std::optional<double> parse_quantity(std::string_view text);
 
+// The most inhabitants one commune may have: fifty times Paris, and small enough that the
+// population of every commune of France sums exactly in a double.
+inline constexpr double kMaxCommunePopulation = 1e8;
+
+// A population read from `text` for the message "<what> '<text>' ...": a non-negative number at
+// most kMaxCommunePopulation, else InputError(file, where, ...).
+double parse_population(std::string_view text, const std::string& file, const std::string& where,
+                        const std::string& what);
+
 // A table read as strings: columns[c][row] for each requested column, in request order.
 struct StringTable {
   std::string source;
@@ -51,8 +63,9 @@ struct StringTable {
 
 // Reads every row of a CSV (or any OGR table: DBF, ODS, XLSX, GeoPackage attribute table).
 // Every requested column must exist. Leading zeros survive: CSV values are read as text.
+// Text must be UTF-8 (InputError naming the row and column otherwise).
 StringTable read_string_table(const std::filesystem::path& path, const std::string& layer,
                               std::span<const std::string> columns,
-                              std::span<const std::string> roles);
+                              std::span<const std::string> roles, const InputAccess& access);
 
 }  // namespace covsim::geo::detail

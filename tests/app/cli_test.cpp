@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/test_data.hpp"
 
@@ -53,6 +55,7 @@ std::string bad(const std::string& name) { return (test::test_data() / "bad" / n
 
 // One line, "covsim: error: <file>...", and nothing that reads like a crash.
 void expect_one_line_error(const Outcome& o, const std::string& starts_with) {
+  EXPECT_NE(o.exit_code, 5) << "exit 5 is for bugs: " << o.err;
   EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   EXPECT_EQ(o.err.rfind("covsim: error: " + starts_with, 0), 0u) << o.err;
   for (const char* crash : {"terminate", "Aborted", "Segmentation", "what():", "AddressSanitizer"})
@@ -80,6 +83,20 @@ TEST(Cli, EveryBadScenarioExitsWithCodeThreeAndOneLine) {
     EXPECT_EQ(o.exit_code, 3);
     expect_one_line_error(o, message);
   }
+}
+
+// The whole corpus, whatever files it gains: bad input is exit 3 and one line, never exit 5.
+TEST(Cli, EveryScenarioOfTheCorpusExitsWithCodeThree) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::test_data() / "bad")) {
+    if (e.path().extension() != ".yaml" || e.path().filename() == "valid.yaml") continue;
+    SCOPED_TRACE(e.path().filename().string());
+    const Outcome o = covsim_cli({"validate", e.path().string()});
+    EXPECT_EQ(o.exit_code, 3);
+    expect_one_line_error(o, "");
+    ++n;
+  }
+  EXPECT_GE(n, 35u);
 }
 
 TEST(Cli, MissingScenarioIsAUsageError) {
@@ -121,6 +138,85 @@ TEST(Cli, BadCommandLinesExitWithCodeTwo) {
   EXPECT_EQ(covsim_cli({"validate", "--no-such-flag"}).exit_code, 2);
   EXPECT_EQ(covsim_cli({"-j", "0", "validate"}).exit_code, 2);
   EXPECT_EQ(covsim_cli({"sweep", "--draws", "-3"}).exit_code, 2);
+}
+
+// The scenario's bounds hold on the command line too (--seed -1 became 2^64 - 1, --draws 10^9
+// ran out of memory), said in a line rather than a 300-digit range.
+TEST(Cli, DrawsAndSeedsHaveTheScenarioBounds) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"sweep", "--draws", "0"}, "--draws: '0' is not a whole number from 1 to 10000000"},
+      {{"sweep", "--draws", "1000000000"}, "from 1 to 10000000"},
+      {{"sweep", "--seed", "-1"}, "--seed: '-1' is not a whole number from 0 to 9007199254740992"},
+      {{"sweep", "--seed", "18446744073709551616"}, "from 0 to 9007199254740992"},
+      {{"sweep", "--seed", "9007199254740993"}, "from 0 to 9007199254740992"},
+      {{"generate", "--seed", "-1"}, "from 0 to 9007199254740992"},
+      {{"generate", "--communes", "5"}, "--communes: '5' is not a whole number from 20 to 900"},
+  };
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(args[1] + " " + args[2]);
+    const Outcome o = covsim_cli(args);
+    EXPECT_EQ(o.exit_code, 2);
+    EXPECT_NE(o.err.find(message), std::string::npos) << o.err;
+    EXPECT_LT(o.err.size(), 200u) << o.err;
+  }
+}
+
+using test::files_in;
+
+TEST(Cli, GenerateWritesExactlyTheNamedFileAndKeepsAnExistingOne) {
+  test::TempDir dir;
+  const std::string shp = (dir / "syn.shp").string();
+  ASSERT_EQ(covsim_cli({"generate", "--communes", "20", "-o", shp}).exit_code, 0);
+  const auto written = files_in(dir.path());
+  for (const char* part : {"syn.shp", "syn.shx", "syn.dbf", "syn.prj", "syn.cpg"})
+    EXPECT_TRUE(written.count(part)) << part;
+  for (const auto& [name, text] : written)
+    EXPECT_EQ(name.rfind("syn", 0), 0u) << name << ": not a part of the named file";
+  // Another seed, same name: refused before any work, nothing touched.
+  const Outcome again = covsim_cli({"generate", "--communes", "20", "--seed", "2", "-o", shp});
+  EXPECT_EQ(again.exit_code, 4);
+  expect_one_line_error(again, shp + ": already exists; pass --overwrite");
+  EXPECT_EQ(again.out, "") << "refused before generating";
+  EXPECT_EQ(files_in(dir.path()), written);
+  EXPECT_EQ(covsim_cli({"generate", "--communes", "20", "--seed", "2", "-o", shp, "--overwrite"})
+                .exit_code,
+            0);
+  EXPECT_NE(files_in(dir.path()), written);
+  // No extension, no guess: `-o mfile` wrote mfile.gpkg.
+  EXPECT_EQ(covsim_cli({"generate", "-o", (dir / "mfile").string()}).exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir / "mfile.gpkg"));
+}
+
+TEST(Cli, ExportReplacesAnExistingFileOnlyWithOverwrite) {
+  test::TempDir dir;
+  const std::string run = (dir / "run").string();
+  ASSERT_EQ(covsim_cli({"run", "-o", run}).exit_code, 0);
+  const std::string result = (dir / "run" / "result.json").string();
+  // The embedded default says output.overwrite: true for its own runs; that does not let
+  // export replace a planner's file.
+  for (const char* name : {"map.png", "layer.gpkg", "layer.shp"}) {
+    SCOPED_TRACE(name);
+    const std::string to = (dir / name).string();
+    std::ofstream(to) << "a planner's file";
+    const Outcome o = covsim_cli({"export", "--result", result, "--to", to});
+    EXPECT_EQ(o.exit_code, 4);
+    expect_one_line_error(o, to + ": already exists");
+    EXPECT_EQ(slurp(to), "a planner's file");
+    EXPECT_EQ(covsim_cli({"export", "--result", result, "--to", to, "--overwrite"}).exit_code, 0);
+    EXPECT_NE(slurp(to), "a planner's file");
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "layer.dbf")) << "exactly the named Shapefile";
+  EXPECT_FALSE(std::filesystem::exists(dir / "layer_communes.shp"));
+  EXPECT_EQ(covsim_cli({"export", "--result", result, "--to", (dir / "mfile").string()}).exit_code,
+            2);
+}
+
+TEST(Cli, OutputDirectoryThatCannotBeWrittenIsRefusedBeforeAnyWork) {
+  // /sys refuses directories even to root, whom permissions do not stop.
+  const Outcome o = covsim_cli({"run", bad("valid.yaml"), "-o", "/sys/covsim-test-out"});
+  EXPECT_EQ(o.exit_code, 4);
+  expect_one_line_error(o, "/sys/covsim-test-out: cannot be created in /sys");
+  EXPECT_EQ(o.out, "") << "nothing may run before the outputs are known to be writable";
 }
 
 TEST(Cli, GlobalOptionsWorkBeforeAndAfterTheSubcommand) {

@@ -9,13 +9,16 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "app/pipeline.hpp"
 #include "geo/error.hpp"
 #include "geo/synthetic_territory.hpp"
+#include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace covsim::app {
@@ -104,6 +107,64 @@ TEST(CommandRun, ExistingOutputStopsTheRunBeforeAnyWork) {
   EXPECT_EQ(log.str(), "") << "nothing must have run";
   EXPECT_EQ(slurp(dir / "out" / "summary.md"), "a planner's notes\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "out" / "coverage.gpkg"));
+}
+
+// Calls `act` when a stage whose label starts with `prefix` starts: a failure (or a rival
+// process) at that moment of a run.
+class HookedProgress final : public Progress {
+ public:
+  HookedProgress(std::string prefix, std::function<void()> act)
+      : prefix_(std::move(prefix)), act_(std::move(act)) {}
+  void start(std::string_view what, std::size_t) override {
+    if (what.rfind(prefix_, 0) == 0 && act_) std::exchange(act_, nullptr)();
+  }
+  void advance(std::size_t) override {}
+  void finish() override {}
+
+ private:
+  std::string prefix_;
+  std::function<void()> act_;
+};
+
+using test::files_in;
+
+// A failure while writing (disk full, a bad value met by a writer...) or at the commit (an
+// output created meanwhile) leaves the previous outputs exactly as they were, and nothing of
+// the new set: the outputs were once left half old, half new, behind a non-zero exit.
+TEST(CommandRun, AFailureWhileWritingLeavesThePreviousOutputsIntact) {
+  test::TempDir dir;
+  CommonOptions o;
+  o.out_dir = dir / "out";
+  std::ostringstream log;
+  ASSERT_EQ(command_run(o, log, null_progress()), kOk);
+  const auto before = files_in(dir / "out");
+
+  HookedProgress fails("writing", [] { throw OutputError("no space left on device"); });
+  EXPECT_THROW(command_run(o, log, fails), OutputError);
+  EXPECT_EQ(files_in(dir / "out"), before);
+
+  // Without overwrite, an output that appears while the run writes is not replaced, and no
+  // other new file is moved in either.
+  const std::filesystem::path scenario = dir / "s.yaml";
+  std::string text = default_scenario_text();
+  text = text.substr(0, text.find("\noutput:")) + "\noutput: {dir: fresh, maps: [png]}\n";
+  std::ofstream(scenario) << text;
+  CommonOptions fresh;
+  fresh.scenario = scenario;
+  std::filesystem::create_directory(dir / "fresh");
+  HookedProgress rival("writing", [&] { std::ofstream(dir / "fresh" / "summary.md") << "mine"; });
+  EXPECT_THROW(command_run(fresh, log, rival), OutputError);
+  EXPECT_EQ(files_in(dir / "fresh"), (std::map<std::string, std::string>{{"summary.md", "mine"}}));
+}
+
+TEST(CommandRun, AnOutputDirectoryThatIsAFileIsRefusedBeforeAnyWork) {
+  test::TempDir dir;
+  std::ofstream(dir / "out") << "a file";
+  CommonOptions o;
+  o.out_dir = dir / "out";
+  std::ostringstream log;
+  EXPECT_THROW(command_run(o, log, null_progress()), OutputError);
+  EXPECT_EQ(log.str(), "") << "nothing must have run";
 }
 
 TEST(CommandSweep, RefusesAScenarioWithoutSweepSection) {

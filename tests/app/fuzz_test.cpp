@@ -22,9 +22,21 @@
 namespace covsim::app {
 namespace {
 
-// Values that break parsers and arithmetic: negative, not a number, overflowing, zero, empty.
-const std::vector<std::string> kHostileNumbers = {
-    "-1", "NaN", ".nan", "1e308", "0", "\"\"", "", "-0", "1e-320", "9999999999999999999"};
+// Values that break parsers and arithmetic: negative, not a number, overflowing, zero, empty,
+// positive doubles that are a float 0, infinite once parsed.
+const std::vector<std::string> kHostileNumbers = {"-1",
+                                                  "NaN",
+                                                  ".nan",
+                                                  "1e308",
+                                                  "0",
+                                                  "\"\"",
+                                                  "",
+                                                  "-0",
+                                                  "1e-320",
+                                                  "1e-300",
+                                                  "1e400",
+                                                  "-1e308",
+                                                  "9999999999999999999"};
 
 bool is_token_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
@@ -55,7 +67,7 @@ std::string mutate(std::string text, std::uint64_t seed) {
   const std::size_t rounds = 1 + pick(3);
   for (std::size_t r = 0; r < rounds && !text.empty(); ++r) {
     const auto tok = tokens(text);
-    switch (pick(5)) {
+    switch (pick(7)) {
       case 0: {  // byte flip
         text[pick(text.size())] ^= static_cast<char>(1u << pick(8));
         break;
@@ -81,6 +93,17 @@ std::string mutate(std::string text, std::uint64_t seed) {
         text.replace(a.first, ta.size(), tb);
         break;
       }
+      case 5: {  // a Latin-1 byte (an accent saved by a spreadsheet in Windows-1252)
+        text.insert(pick(text.size()), 1, static_cast<char>(0xE9));
+        break;
+      }
+      case 6: {  // a whole line repeated: a key given twice
+        const std::size_t at = text.rfind('\n', pick(text.size()));
+        const std::size_t start = at == std::string::npos ? 0 : at + 1;
+        const std::size_t end = text.find('\n', start);
+        if (end != std::string::npos) text.insert(start, text.substr(start, end - start + 1));
+        break;
+      }
       default: {  // a number replaced by a hostile value
         std::vector<std::pair<std::size_t, std::size_t>> numbers;
         for (const auto& t : tok)
@@ -91,6 +114,29 @@ std::string mutate(std::string text, std::uint64_t seed) {
         text.replace(n.first, n.second - n.first, kHostileNumbers[pick(kHostileNumbers.size())]);
       }
     }
+  }
+  return text;
+}
+
+// One or two numbers (or commune and group codes, which are digits too) replaced by values a
+// planner might write, sensible or not: most mutated scenarios stay well-formed, so the checks
+// of meaning (thresholds, codes, hours) are what decides.
+std::string mutate_values(std::string text, std::uint64_t seed) {
+  static const std::vector<std::string> kValues = {
+      "0",  "0.05",  "0.1",   "0.5",   "1",         "2",        "10",     "15",
+      "20", "25",    "30",    "45",    "100",       "168",      "1e-300", "1e308",
+      "-1", "98004", "99007", "99999", "249900010", "249999999"};
+  std::mt19937_64 rng(seed);
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
+  for (std::size_t r = 0, rounds = 1 + pick(2); r < rounds; ++r) {
+    std::vector<std::pair<std::size_t, std::size_t>> numbers;
+    for (const auto& t : tokens(text))
+      if (std::isdigit(static_cast<unsigned char>(text[t.first]))) numbers.push_back(t);
+    if (numbers.empty()) break;
+    const auto n = numbers[pick(numbers.size())];
+    text.replace(n.first, n.second - n.first, kValues[pick(kValues.size())]);
   }
   return text;
 }
@@ -109,10 +155,14 @@ void write(const std::filesystem::path& p, const std::string& text) {
 // Runs `f` on `cases` mutations of `input`. An InputError is a clean refusal and must say
 // something; `check` judges a result; anything else thrown fails with the case's seed.
 template <class F>
-void fuzz(const std::string& kind, const std::string& input, std::uint64_t cases, F&& f) {
+void fuzz(
+    const std::string& kind, const std::string& input, std::uint64_t cases, F&& f,
+    std::string (*mutation)(std::string, std::uint64_t) = [](std::string text, std::uint64_t seed) {
+      return mutate(std::move(text), seed);
+    }) {
   int refused = 0;
   for (std::uint64_t seed = 1; seed <= cases; ++seed) {
-    const std::string text = mutate(input, seed);
+    const std::string text = mutation(input, seed);
     try {
       f(text);
     } catch (const InputError& e) {
@@ -184,6 +234,60 @@ TEST(Fuzz, GeoJsonLayer) {
       EXPECT_FALSE(r.territory.code[c].empty());
     }
   });
+}
+
+// validate = run: a mutated scenario that validate accepts must run (and sweep) to the end;
+// one it refuses must be refused by run with the same message. Never another exception.
+TEST(Fuzz, ValidateAgreesWithRunAndSweep) {
+  test::TempDir dir;
+  const std::string scenario =
+      "territory: {synthetic: {seed: 3, communes: 40}}\n"
+      "travel: {cutoff_minutes: 30, adjacency: {speed_kmh: 50, links: [{from: \"98004\", to: "
+      "\"99007\", minutes: 25}]}}\n"
+      "coverage: {thresholds: [10, 20], catchment_minutes: 20}\n"
+      "deployment: {multi_centre: {sites_per_post: 2, sites_by_group: [{grouping: epci, code: "
+      "\"249900010\", sites: 2}]}}\n"
+      "posts:\n  list:\n"
+      "    - {id: A, host_type: commune, home_commune: \"98004\", weekly_hours: 35}\n"
+      "    - {id: B, host_type: epci, home_commune: \"99007\", strategy: multi_centre, "
+      "group_key: epci, renewal_probability: 0.5}\n"
+      "    - {id: C, host_type: department, home_commune: \"99004\", strategy: roaming, "
+      "group_key: epci, renewal_probability: 0.4}\n"
+      "renewal:\n  reallocation: absorb\n  threshold: 20\n"
+      "  absorb: {group_key: department, min_hours: 3.5}\n"
+      "  protected_hours: [{post: A, weekly_hours: 10}]\n"
+      "  rules: [{host_types: [department], action: transfer, transfer_to: epci, probability: "
+      "0.5}]\n"
+      "sweep: {draws: 3, non_renewal_rates: [0.5], thresholds: [20], policies: [none, absorb]}\n"
+      "output: {dir: out, overwrite: true, vector: [], maps: [], tables: true}\n";
+  const std::filesystem::path file = dir / "scenario.yaml";
+  int ran = 0;
+  fuzz(
+      "validate = run", scenario, 30,
+      [&](const std::string& text) {
+        write(file, text);
+        CommonOptions o;
+        o.scenario = file;
+        o.out_dir = dir / "out";
+        std::ostringstream log;
+        std::string refused;
+        try {
+          command_validate(o, log, null_progress());
+        } catch (const InputError& e) {
+          refused = e.what();
+        }
+        try {
+          EXPECT_EQ(command_run(o, log, null_progress()), kOk);
+          EXPECT_EQ(command_sweep(o, {}, log, null_progress()), kOk);
+          EXPECT_EQ(refused, "") << "validate refused what run accepts";
+          ++ran;
+        } catch (const InputError& e) {
+          EXPECT_EQ(e.what(), refused) << "run refused what validate accepted, or said otherwise";
+          throw;
+        }
+      },
+      mutate_values);
+  EXPECT_GT(ran, 5) << "too few mutations ran to prove anything";
 }
 
 TEST(Fuzz, ValidateScenarioFile) {

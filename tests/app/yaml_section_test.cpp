@@ -65,6 +65,35 @@ TEST(YamlSection, ListsOfNumbersAreChecked) {
   EXPECT_EQ(load("thresholds: 30\n").positives("thresholds", {}), std::vector<double>{30});
 }
 
+// YAML forbids a key twice in one mapping; yaml-cpp kept the first and dropped the second.
+TEST(YamlSection, ARepeatedKeyIsRefusedWithBothLines) {
+  EXPECT_EQ(error_of([] { load("name: a\nout: x\nname: b\n"); }),
+            "s.yaml:3:1: name: is given twice in the same mapping (first at line 1); keep one");
+  EXPECT_NE(error_of([] { load("travel: {speed: 1, speed: 2}\n"); }).find("travel.speed"),
+            std::string::npos);
+  EXPECT_NO_THROW(load("travel: [{speed: 1}, {speed: 2}]\n")) << "one key per entry of a list";
+  EXPECT_NE(error_of([] { load("? [a, b]\n: 1\n"); }).find("a key must be a plain name"),
+            std::string::npos);
+}
+
+TEST(YamlSection, TextMustBeUtf8AndNestingShallow) {
+  EXPECT_EQ(error_of([] { load("name: ok\nout: caf\xe9\n"); }).substr(0, 26),
+            "s.yaml:2:9: not UTF-8 text");
+  EXPECT_NE(error_of([] {
+              load("name: " + std::string(40, '[') + std::string(40, ']'));
+            }).find("nested more than 32 levels deep"),
+            std::string::npos);
+}
+
+TEST(KeyLocations, PointAtAValueOrItsNearestEnclosingKey) {
+  KeyLocations where;
+  YamlSection::load_string("travel:\n  links:\n    - {from: a, to: b}\n", "s.yaml", "/base",
+                           {"travel"}, &where);
+  EXPECT_EQ(where("travel.links[0].to"), "s.yaml:3:21");
+  EXPECT_EQ(where("travel.links[0].minutes"), "s.yaml:3:7") << "the entry, when the key is absent";
+  EXPECT_EQ(where("renewal.threshold"), "s.yaml") << "the file, when no enclosing key exists";
+}
+
 TEST(DidYouMean, OnlySuggestsCloseWords) {
   EXPECT_EQ(did_you_mean("thresold", {"thresholds", "travel"}), "thresholds");
   EXPECT_EQ(did_you_mean("xyz", {"thresholds", "travel"}), std::nullopt);

@@ -76,7 +76,7 @@ TEST_F(BrokenCog, MissingFile) {
   std::filesystem::remove(dir_ / "epci.json");
   const InputError e = error();
   EXPECT_NE(e.file().find("epci.json"), std::string::npos) << e.what();
-  EXPECT_EQ(e.problem(), "file not found or not readable");
+  EXPECT_EQ(e.problem(), "cannot open the COG file");
 }
 
 TEST_F(BrokenCog, MalformedJsonGivesTheByte) {

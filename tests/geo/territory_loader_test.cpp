@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <numeric>
 
@@ -263,14 +264,18 @@ TEST(LoadTerritory, ReprojectsFromTheLayerCrs) {
   EXPECT_NE(r.report.source_crs.find("EPSG:4326"), std::string::npos) << r.report.source_crs;
 }
 
+// Squares near Lambert-93's origin (3°E 46.5°N), inside its area of use: the loader refuses a
+// territory lying wholly outside it (LoadTerritoryErrors).
 TEST(LoadTerritory, ReadsGeoPackageAndShapefileTogether) {
   test::ScratchDir dir;
-  const std::string square = "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))";
+  const std::string square =
+      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))";
   test::write_layer(dir / "a.gpkg", "GPKG", "communes", "EPSG:2154",
                     {{{{"insee", "A"}, {"label", "From GeoPackage"}}, square}});
-  test::write_layer(dir / "b.shp", "ESRI Shapefile", "b", "EPSG:2154",
-                    {{{{"insee", "B"}, {"label", "From Shapefile"}},
-                      "POLYGON ((1000 0,3000 0,3000 1000,1000 1000,1000 0))"}});
+  test::write_layer(
+      dir / "b.shp", "ESRI Shapefile", "b", "EPSG:2154",
+      {{{{"insee", "B"}, {"label", "From Shapefile"}},
+        "POLYGON ((701000 6600000,703000 6600000,703000 6601000,701000 6601000,701000 6600000))"}});
   LoadOptions o = options_for({dir / "a.gpkg", dir / "b.shp"});
   o.code_field = "insee";
   o.name_field = "label";
@@ -285,7 +290,8 @@ TEST(LoadTerritory, SourceCrsIsUsedForALayerWithoutOne) {
   test::ScratchDir dir;
   test::write_layer(
       dir / "noprj.shp", "ESRI Shapefile", "noprj", "",
-      {{{{"code", "A"}, {"nom", "A"}}, "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))"}});
+      {{{{"code", "A"}, {"nom", "A"}},
+        "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))"}});
   const InputError e = test::input_error([&] { load_territory(options_for({dir / "noprj.shp"})); });
   EXPECT_NE(e.problem().find("declares no coordinate reference system"), std::string::npos)
       << e.what();
@@ -297,7 +303,8 @@ TEST(LoadTerritory, SourceCrsIsUsedForALayerWithoutOne) {
 
 TEST(LoadTerritory, NamedLayerIsPickedAmongSeveral) {
   test::ScratchDir dir;
-  const std::string square = "POLYGON ((0 0,1000 0,1000 1000,0 1000,0 0))";
+  const std::string square =
+      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,700000 6600000))";
   test::write_layer(dir / "two.gpkg", "GPKG", "first", "EPSG:2154",
                     {{{{"code", "F"}, {"nom", "F"}}, square}});
   test::write_layer(dir / "two.gpkg", "GPKG", "second", "EPSG:2154",
@@ -350,6 +357,69 @@ TEST(LoadReport, TextAndJsonCarryTheFigures) {
   const std::string json = rep.to_json();
   EXPECT_NE(json.find("\"unplaced\": 1"), std::string::npos) << json;
   EXPECT_NE(json.find("\"reason\": \"associated commune\""), std::string::npos);
+}
+
+// Overseas communes in a national load, computed in Lambert-93: kept (the national benchmark
+// loads every department so), but the report says they are distorted. Alone they are refused
+// (LoadTerritoryErrors, tests/data/bad/overseas.yaml).
+TEST(LoadTerritory, CommunesOutsideTheCrsAreaAreReportedWhenOthersAreInside) {
+  test::ScratchDir dir;
+  test::write_layer(dir / "mainland.gpkg", "GPKG", "communes", "EPSG:2154",
+                    {{{{"code", "A"}, {"nom", "A"}},
+                      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,"
+                      "700000 6600000))"}});
+  test::write_layer(
+      dir / "reunion.gpkg", "GPKG", "communes", "EPSG:4326",
+      {{{{"code", "97411"}, {"nom", "Saint-Denis"}},
+        "POLYGON ((55.44 -20.9,55.45 -20.9,55.45 -20.89,55.44 -20.89,55.44 -20.9))"}});
+  const LoadResult r = load_territory(options_for({dir / "mainland.gpkg", dir / "reunion.gpkg"}));
+  EXPECT_EQ(r.territory.size(), 2u);
+  ASSERT_EQ(r.report.warnings.size(), 1u);
+  EXPECT_NE(r.report.warnings[0].find("reunion.gpkg: 1 of 1 communes lie outside the area of use "
+                                      "of EPSG:2154"),
+            std::string::npos)
+      << r.report.warnings[0];
+  EXPECT_NE(r.report.warnings[0].find("EPSG:2975 La Réunion"), std::string::npos);
+  // In their own CRS they lie where it is meant to be used.
+  LoadOptions own = options_for({dir / "reunion.gpkg"});
+  own.target_crs = "EPSG:2975";
+  EXPECT_TRUE(load_territory(own).report.warnings.empty());
+}
+
+// covsim's own GeoPackage holds QGIS's layer_styles table: a table without geometry does not
+// make the choice of layer ambiguous.
+TEST(LoadTerritory, TablesWithoutGeometryDoNotCountAsLayers) {
+  test::ScratchDir dir;
+  test::write_layer(dir / "styled.gpkg", "GPKG", "communes", "EPSG:2154",
+                    {{{{"code", "A"}, {"nom", "A"}},
+                      "POLYGON ((700000 6600000,701000 6600000,701000 6601000,700000 6601000,"
+                      "700000 6600000))"}});
+  GDALDatasetH ds = GDALOpenEx((dir / "styled.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
+                               nullptr, nullptr, nullptr);
+  ASSERT_NE(ds, nullptr);
+  ASSERT_NE(GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, nullptr), nullptr);
+  GDALClose(ds);
+  EXPECT_EQ(load_territory(options_for({dir / "styled.gpkg"})).territory.size(), 1u);
+}
+
+// Without `inputs`, GDAL opens local files with drivers that read nothing else: a VRT (which
+// may point anywhere, a server included) and a network path are refused before any request.
+TEST(LoadTerritory, OnlyLocalFilesUnlessAccessIsGranted) {
+  test::ScratchDir dir;
+  std::ofstream(dir / "remote.vrt")
+      << "<OGRVRTDataSource><OGRVRTLayer name=\"c\"><SrcDataSource>/vsicurl/"
+         "http://127.0.0.1:9/c.geojson</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>\n";
+  const InputError vrt =
+      test::input_error([&] { load_territory(options_for({dir / "remote.vrt"})); });
+  EXPECT_NE(vrt.problem().find("not a format covsim reads"), std::string::npos) << vrt.what();
+  const InputError url = test::input_error(
+      [&] { load_territory(options_for({"/vsicurl/http://127.0.0.1:9/c.geojson"})); });
+  EXPECT_NE(url.problem().find("network access is off"), std::string::npos) << url.what();
+  const InputError zip = test::input_error(
+      [&] { load_territory(options_for({"/vsizip/" + data("mini.geojson").string()})); });
+  EXPECT_NE(zip.problem().find("GDAL virtual paths"), std::string::npos) << zip.what();
+  const InputError device = test::input_error([&] { load_territory(options_for({"/dev/zero"})); });
+  EXPECT_NE(device.problem().find("not a regular file"), std::string::npos) << device.what();
 }
 
 }  // namespace

@@ -410,6 +410,44 @@ TEST_F(VectorExportTest, OverwritingGeoJsonKeepsTheShapefileBesideIt) {
                        shapefile_field_names(names_of(layers[0])), VectorFormat::shapefile);
 }
 
+// An output transaction plans what vector_output_files says: every file written must be in the
+// plan, and every file the plan says is always written must be.
+TEST_F(VectorExportTest, PlannedFilesAreExactlyTheFilesWritten) {
+  const std::vector<VectorLayer> all = in_.layers();
+  for (const char* name : {"p.gpkg", "p.geojson", "p.shp"})
+    for (std::size_t n : {all.size(), std::size_t{1}}) {
+      SCOPED_TRACE(std::string(name) + ", " + std::to_string(n) + " layer(s)");
+      const std::vector<VectorLayer> layers(all.begin(), all.begin() + static_cast<long>(n));
+      std::vector<std::string> names;
+      for (const VectorLayer& l : layers) names.push_back(l.name);
+      const fs::path dir = dir_ / (std::string(name) + std::to_string(n));
+      fs::create_directory(dir);
+      write_vector(dir / name, layers);
+      std::set<std::string> planned, always;
+      for (const PlannedFile& f : vector_output_files(dir / name, names)) {
+        planned.insert(f.name);
+        if (f.always) always.insert(f.name);
+      }
+      std::set<std::string> written;
+      for (const fs::path& p : listing(dir)) written.insert(p.filename().string());
+      for (const std::string& w : written) EXPECT_TRUE(planned.count(w)) << w << " not planned";
+      for (const std::string& a : always) EXPECT_TRUE(written.count(a)) << a << " not written";
+    }
+}
+
+// `generate -o syn.shp` wrote syn_communes.shp: one layer goes under exactly the name asked.
+TEST_F(VectorExportTest, OneLayerIsWrittenUnderExactlyTheNameAsked) {
+  const std::vector<VectorLayer> one{in_.layers()[0]};
+  write_vector(dir_ / "syn.shp", one);
+  write_vector(dir_ / "one.json", one);
+  for (const char* part : {"syn.shp", "syn.shx", "syn.dbf", "syn.prj", "syn.cpg", "one.json"})
+    EXPECT_TRUE(fs::exists(dir_ / part)) << part;
+  for (const fs::path& p : listing(dir_.path()))
+    EXPECT_EQ(p.filename().string().find("communes"), std::string::npos) << p;
+  expect_layer_matches(dir_ / "syn.shp", "syn", one[0], shapefile_field_names(names_of(one[0])),
+                       VectorFormat::shapefile);
+}
+
 TEST_F(VectorExportTest, GeoJsonAndShapefileOfOneBaseShareTheStyleFile) {
   // QGIS reads <file name>.qml for both, so the second write must not replace it unasked.
   const std::vector<VectorLayer> layers = in_.layers();
@@ -520,8 +558,12 @@ TEST(VectorFormat, FromExtensionOrOption) {
   EXPECT_EQ(vector_format("a.gpkg", std::nullopt), VectorFormat::geopackage);
   EXPECT_EQ(vector_format("a.GeoJSON", std::nullopt), VectorFormat::geojson);
   EXPECT_EQ(vector_format("a.json", std::nullopt), VectorFormat::geojson);
-  EXPECT_EQ(vector_format("dir/a.SHP", std::nullopt), VectorFormat::shapefile);
-  EXPECT_EQ(vector_format("a", std::nullopt), VectorFormat::geopackage);
+  EXPECT_EQ(vector_format("dir/a.shp", std::nullopt), VectorFormat::shapefile);
+  // GDAL names a Shapefile's parts in lower case whatever the case of .SHP: the file would not
+  // be the one named.
+  EXPECT_THROW(vector_format("dir/a.SHP", std::nullopt), InputError);
+  // No extension is guessed: `export --to mfile` once wrote mfile.gpkg.
+  EXPECT_THROW(vector_format("a", std::nullopt), InputError);
   EXPECT_EQ(vector_format("a", VectorFormat::shapefile), VectorFormat::shapefile);
   EXPECT_THROW(vector_format("a.gpkg", VectorFormat::shapefile), InputError);
   EXPECT_THROW(vector_format("a.txt", std::nullopt), InputError);

@@ -207,14 +207,17 @@ struct Grid : test::Scenario {
   }
 };
 
-std::string sweep_json(const Grid& g, const RenewalPlan& plan, int threads, std::uint64_t seed) {
+std::string sweep_json(const Grid& g, const RenewalPlan& plan, int threads, std::uint64_t seed,
+                       std::uint32_t draws = 96,
+                       std::size_t summary_bytes = SweepOptions{}.summary_bytes) {
   const SweepOptions options{
       .seed = seed,
-      .draws = 96,
+      .draws = draws,
       .grid = {.non_renewal_rates = {0.3, 0.6},
                .thresholds_minutes = {15, 30},
                .policies = {ReallocationPolicy::none, ReallocationPolicy::absorb,
-                            ReallocationPolicy::replan}}};
+                            ReallocationPolicy::replan}},
+      .summary_bytes = summary_bytes};
   tbb::task_arena arena(threads);
   std::string out;
   arena.execute([&] { out = to_json(run_sweep(plan, *g.realloc, options), g.territory).dump(); });
@@ -236,8 +239,39 @@ TEST(Sweep, SameSeedSameBytesWhateverTheThreadCount) {
   EXPECT_GT(j["cells"][1]["figures"]["hours_moved"]["mean"].get<double>(), 0);
   EXPECT_GT(j["cells"][2]["figures"]["groups_replanned"]["mean"].get<double>(), 0);
   EXPECT_GT(j["cells"][0]["figures"]["communes_losing_reach"]["mean"].get<double>(), 0);
-  EXPECT_EQ(j["percentile_method"],
-            "linear interpolation between closest ranks (Hyndman-Fan type 7)");
+  EXPECT_EQ(j["percentile_method"].get<std::string>().rfind(
+                "linear interpolation between closest ranks (Hyndman-Fan type 7)", 0),
+            0u);
+  EXPECT_EQ(j["cells"][0]["figures"]["population_losing_reach"]["resolution"], 0)
+      << "a few draws are kept exactly";
+}
+
+// Past the draws a sweep keeps exactly (64 per figure here, over more than one block of
+// draws), percentiles come from histograms: still the same bytes whatever the thread count,
+// means and extremes still exact, and each percentile within its resolution of the exact one.
+TEST(Sweep, BoundedMemoryKeepsDeterminismAndStaysWithinItsResolution) {
+  const Grid g;
+  const RenewalPlan plan = plan_renewal(g.territory, g.posts, {});
+  const std::string bounded = sweep_json(g, plan, 1, 42, 1100, /*summary_bytes=*/1);
+  EXPECT_EQ(bounded, sweep_json(g, plan, 2, 42, 1100, 1));
+  const nlohmann::json approx = nlohmann::json::parse(bounded);
+  const nlohmann::json exact = nlohmann::json::parse(sweep_json(g, plan, 2, 42, 1100));
+  std::size_t histograms = 0;
+  for (std::size_t c = 0; c < exact["cells"].size(); ++c)
+    for (const auto& [name, e] : exact["cells"][c]["figures"].items()) {
+      SCOPED_TRACE(name);
+      const nlohmann::json& a = approx["cells"][c]["figures"][name];
+      EXPECT_EQ(e["resolution"], 0);
+      EXPECT_EQ(a["count"], e["count"]);
+      EXPECT_EQ(a["mean"], e["mean"]);
+      EXPECT_EQ(a["min"], e["min"]);
+      EXPECT_EQ(a["max"], e["max"]);
+      const double r = a["resolution"].get<double>();
+      histograms += r > 0;
+      for (const char* p : {"p5", "p50", "p95"})
+        EXPECT_NEAR(a[p].get<double>(), e[p].get<double>(), r) << p;
+    }
+  EXPECT_GT(histograms, 0u);
 }
 
 TEST(Sweep, CsvOfTheFiguresHasOneLinePerCellAndFigure) {
@@ -250,7 +284,7 @@ TEST(Sweep, CsvOfTheFiguresHasOneLinePerCellAndFigure) {
   EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')),
             1 + sweep_figures().size());
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "cell,parameters,figure,unit,count,mean,min,p5,p50,p95,max\r")
+            "cell,parameters,figure,unit,count,mean,min,p5,p50,p95,max,resolution\r")
       << "RFC 4180 line ends";
 }
 
