@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/command_outputs.hpp"
 #include "app/pipeline.hpp"
 #include "app/run_output.hpp"
 #include "app/scenario_check.hpp"
@@ -41,15 +42,6 @@ RenewalOutcome run_renewal(const Scenario& s, const Prepared& p, const Baseline&
                                                      *b.model, s.deployment, options, progress);
   r.impact = sim::assess_renewal(r.plan, *r.reallocator, s.renewal->impact);
   return r;
-}
-
-// The file of `generate` or `export` (and its sidecars) as a transaction in its directory:
-// exactly the named file, refused before any work when it exists without --overwrite.
-std::unique_ptr<geo::OutputTransaction> begin_file_output(const fs::path& file,
-                                                          std::vector<geo::PlannedFile> files,
-                                                          bool overwrite) {
-  return std::make_unique<geo::OutputTransaction>(
-      file.parent_path(), std::move(files), geo::TransactionOptions{overwrite, "pass --overwrite"});
 }
 
 bool is_map_file(const fs::path& file) {

@@ -170,8 +170,7 @@ std::string summary(const sim::Comparison& c, const geo::Territory& t) {
 }
 
 void render(const sim::Comparison& c, const geo::Territory& t, const sim::PlanFigures& a,
-            const sim::PlanFigures& b, float cutoff, double tolerance, bool overwrite,
-            const fs::path& path) {
+            const sim::PlanFigures& b, float cutoff, double tolerance, const fs::path& path) {
   geo::MapSpec spec;
   spec.polygons = t.shape;
   spec.title = "B against A";
@@ -179,7 +178,6 @@ void render(const sim::Comparison& c, const geo::Territory& t, const sim::PlanFi
   spec.legend_title = "Minutes to the nearest permanence, B minus A";
   spec.units = "min";
   spec.credits = "covsim · " + t.source;
-  spec.overwrite = overwrite;
   spec.classes.method = geo::Classification::manual;
   spec.classes.manual_breaks = {-10, -tolerance, tolerance, 10};
   spec.classes.ramp = geo::Ramp::rd_yl_gn;
@@ -208,11 +206,10 @@ int command_compare(const CompareCommandOptions& cc, std::ostream& log, Progress
   if (!is_result(cc.b)) sb = read_scenario(cc.b);
   const fs::path dir = cc.out_dir ? *cc.out_dir : sa ? sa->output.dir : fs::path("out");
   const bool overwrite = cc.overwrite || (sa && sa->output.overwrite);
-  std::vector<fs::path> outputs = {dir / "comparison.csv", dir / "comparison_communes.csv",
-                                   dir / "comparison.md"};
+  std::vector<std::string> outputs = {"comparison.csv", "comparison_communes.csv", "comparison.md"};
   for (const std::string& ext : sa ? sa->output.map_formats : std::vector<std::string>{"png"})
-    outputs.push_back(dir / ("comparison." + ext));
-  check_outputs_absent(outputs, overwrite);
+    outputs.push_back("comparison." + ext);
+  const auto out = begin_command_outputs(dir, outputs, overwrite);  // before any work
   if (!(cc.tolerance_minutes >= 0))
     throw InputError(cc.a.string(), "--tolerance", "must be >= 0 minutes");
 
@@ -243,19 +240,16 @@ int command_compare(const CompareCommandOptions& cc, std::ostream& log, Progress
       << "better in B: " << c.better[0] << ", worse: " << c.worse[0]
       << "; permanences gained: " << c.gained[0] << ", lost: " << c.lost[0] << "\n";
 
-  make_output_dir(dir);
-  geo::CsvOptions csv;
-  csv.overwrite = overwrite;
-  geo::write_csv(outputs[0], sim::field_columns(sim::comparison_table(c)), csv);
-  geo::write_csv(outputs[1], sim::field_columns(sim::comparison_communes_table(c, t, a, b)), csv);
-  geo::write_text_file(outputs[2], summary(c, t), overwrite);
+  geo::write_csv(out->staged(outputs[0]), sim::field_columns(sim::comparison_table(c)), {});
+  geo::write_csv(out->staged(outputs[1]),
+                 sim::field_columns(sim::comparison_communes_table(c, t, a, b)), {});
+  geo::write_text_file(out->staged(outputs[2]), summary(c, t), false);
   const float cutoff = base->prepared.table.cutoff_minutes > 0
                            ? base->prepared.table.cutoff_minutes
                            : base->scenario.travel.cutoff_minutes;
   for (std::size_t k = 3; k < outputs.size(); ++k)
-    render(c, t, a, b, cutoff, cc.tolerance_minutes, overwrite, outputs[k]);
-  log << "wrote " << outputs.size() << " file(s):\n";
-  for (const fs::path& f : outputs) log << "  " << f.string() << "\n";
+    render(c, t, a, b, cutoff, cc.tolerance_minutes, out->staged(outputs[k]));
+  commit_outputs(*out, log);
   return kOk;
 }
 

@@ -16,21 +16,6 @@ Scenario load_scenario(const CommonOptions& o) {
   return s;
 }
 
-void check_outputs_absent(const std::vector<fs::path>& outputs, bool overwrite) {
-  if (overwrite) return;
-  for (const fs::path& p : outputs)
-    if (fs::exists(p))
-      throw OutputError(p.string() +
-                        ": already exists; pass --overwrite (or set "
-                        "output.overwrite: true in the scenario) to replace it");
-}
-
-void make_output_dir(const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw OutputError(dir.string() + ": cannot create the output directory: " + ec.message());
-}
-
 std::size_t CurrentPlan::threshold() const {
   return renewal ? renewal->impact.threshold : scenario.coverage.thresholds_minutes.size() - 1;
 }

@@ -15,6 +15,7 @@
 #include <ostream>
 #include <vector>
 
+#include "app/command_outputs.hpp"
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
 #include "app/run_output.hpp"
@@ -24,12 +25,6 @@ namespace covsim::app {
 
 // The scenario a command names (or the embedded default), with -o and --overwrite applied.
 Scenario load_scenario(const CommonOptions& o);
-
-// Throws OutputError naming the first of `outputs` that exists, unless `overwrite`.
-void check_outputs_absent(const std::vector<std::filesystem::path>& outputs, bool overwrite);
-
-// Creates `dir` (OutputError when it cannot be).
-void make_output_dir(const std::filesystem::path& dir);
 
 // Never moved once built: the coverage model and the reallocator refer to its members.
 struct CurrentPlan {

@@ -143,8 +143,8 @@ int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p
                        std::ostream& log, Progress& progress) {
   Scenario s = load_scenario(o);
   const fs::path dir = s.output.dir;
-  const std::vector<fs::path> outputs = {dir / "priorities.csv", dir / "priorities.md"};
-  check_outputs_absent(outputs, s.output.overwrite);
+  const auto out =
+      begin_command_outputs(dir, {"priorities.csv", "priorities.md"}, s.output.overwrite);
   if (!pc.keep && !pc.budget_hours && !s.renewal)
     throw InputError(s.file, "--keep",
                      "the scenario has no renewal round to take the number of posts from: say "
@@ -190,15 +190,11 @@ int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p
   if (decided) log << " (the round's decisions: " << grouped(decided->population_reached, 0) << ")";
   log << "\n";
 
-  make_output_dir(dir);
-  geo::CsvOptions csv;
-  csv.overwrite = sc.output.overwrite;
-  geo::write_csv(outputs[0],
+  geo::write_csv(out->staged("priorities.csv"),
                  sim::field_columns(priorities_table(pr, plan->baseline.posts, decided_keep, t)),
-                 csv);
-  geo::write_text_file(outputs[1], summary(*plan, pr, decided, t, limit), sc.output.overwrite);
-  log << "wrote " << outputs.size() << " file(s):\n";
-  for (const fs::path& f : outputs) log << "  " << f.string() << "\n";
+                 {});
+  geo::write_text_file(out->staged("priorities.md"), summary(*plan, pr, decided, t, limit), false);
+  commit_outputs(*out, log);
   return kOk;
 }
 

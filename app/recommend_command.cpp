@@ -168,7 +168,6 @@ void render(const CurrentPlan& plan, const sim::Recommendation& r, std::size_t t
   spec.legend_title = "Minutes to the nearest permanence, with the new posts";
   spec.units = "min";
   spec.credits = "covsim · " + t.source + " · travel: " + plan.prepared.graph.model + " model";
-  spec.overwrite = s.output.overwrite;
   spec.classes.method = geo::Classification::manual;
   spec.classes.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
                                     s.coverage.thresholds_minutes.end());
@@ -259,10 +258,9 @@ int command_recommend(const CommonOptions& o, const RecommendCommandOptions& rc,
                       Progress& progress) {
   Scenario s = load_scenario(o);
   const fs::path dir = s.output.dir;
-  std::vector<fs::path> outputs = {dir / "recommendations.csv", dir / "recommendations.md"};
-  for (const std::string& ext : s.output.map_formats)
-    outputs.push_back(dir / ("recommendations." + ext));
-  check_outputs_absent(outputs, s.output.overwrite);  // before any work
+  std::vector<std::string> outputs = {"recommendations.csv", "recommendations.md"};
+  for (const std::string& ext : s.output.map_formats) outputs.push_back("recommendations." + ext);
+  const auto out = begin_command_outputs(dir, outputs, s.output.overwrite);  // before any work
 
   const std::unique_ptr<CurrentPlan> plan = open_plan(std::move(s), progress, log);
   const Scenario& sc = plan->scenario;
@@ -290,17 +288,13 @@ int command_recommend(const CommonOptions& o, const RecommendCommandOptions& rc,
         << plan->prepared.territory.code[r.picks[i]] << "): +" << grouped(r.gain[i], dec)
         << ", total " << grouped(r.cumulative[i], dec) << "\n";
 
-  make_output_dir(dir);
-  geo::CsvOptions csv;
-  csv.overwrite = sc.output.overwrite;
-  geo::write_csv(outputs[0],
+  geo::write_csv(out->staged(outputs[0]),
                  sim::field_columns(recommendation_table(r, plan->prepared.territory, objective)),
-                 csv);
-  geo::write_text_file(outputs[1], summary(*plan, r, ro.threshold, objective), sc.output.overwrite);
+                 {});
+  geo::write_text_file(out->staged(outputs[1]), summary(*plan, r, ro.threshold, objective), false);
   for (std::size_t k = 2; k < outputs.size(); ++k)
-    render(*plan, r, ro.threshold, objective, outputs[k]);
-  log << "wrote " << outputs.size() << " file(s):\n";
-  for (const fs::path& f : outputs) log << "  " << f.string() << "\n";
+    render(*plan, r, ro.threshold, objective, out->staged(outputs[k]));
+  commit_outputs(*out, log);
   return kOk;
 }
 

@@ -2,15 +2,15 @@
 // scenario as an OD table, and the adjacency model fitted to a reference table.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
+#include "app/command_outputs.hpp"
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
-#include "geo/detail/atomic_file.hpp"
 #include "geo/error.hpp"
 #include "geo/speed_calibration.hpp"
 #include "geo/table_writer.hpp"
+#include "geo/text_file.hpp"
 
 namespace covsim::app {
 
@@ -22,13 +22,9 @@ Scenario load_scenario(const CommonOptions& o) {
   return o.scenario ? read_scenario(*o.scenario) : default_scenario();
 }
 
-// Before any work: an hour of computing must not end on "already exists".
-void check_free(const fs::path& path, bool overwrite) {
-  if (!overwrite && fs::exists(path))
-    throw OutputError(path.string() + ": already exists; pass --overwrite to replace it");
-  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  if (!fs::is_directory(dir))
-    throw OutputError(path.string() + ": no such directory " + dir.string());
+// Before any work (an hour of computing must not end on "already exists"): the one file.
+std::unique_ptr<geo::OutputTransaction> begin_output(const fs::path& file, bool overwrite) {
+  return begin_file_output(file, {{file.filename().string()}}, overwrite);
 }
 
 std::string number(double v, int decimals) {
@@ -87,7 +83,7 @@ std::string travel_yaml(const TravelSettings& tr, const geo::SpeedModel& m) {
 int command_travel(const CommonOptions& o, const TravelCommandOptions& t, std::ostream& log,
                    Progress& progress) {
   const Scenario s = load_scenario(o);
-  check_free(t.to, t.overwrite);
+  const auto out = begin_output(t.to, t.overwrite);
   Prepared p = prepare_territory(s, progress, log);
   prepare_travel(s, p, progress, log);
   const geo::Territory& territory = p.territory;
@@ -110,7 +106,8 @@ int command_travel(const CommonOptions& o, const TravelCommandOptions& t, std::o
       geo::FieldColumn::text("origin", std::move(origin), "Commune code (INSEE)."),
       geo::FieldColumn::text("destination", std::move(destination), "Commune code (INSEE)."),
       geo::FieldColumn::real("minutes", std::move(minutes), "Car minutes.", "min")};
-  geo::write_csv(t.to, columns, {.overwrite = t.overwrite});
+  geo::write_csv(out->staged(t.to.filename().string()), columns, {});
+  out->commit();
   log << "wrote " << pairs << " origin-destination pairs within "
       << number(s.travel.cutoff_minutes, 0) << " min (" << p.graph.model << " model) to "
       << t.to.string()
@@ -121,7 +118,8 @@ int command_travel(const CommonOptions& o, const TravelCommandOptions& t, std::o
 int command_calibrate(const CommonOptions& o, const CalibrateOptions& c, std::ostream& log,
                       Progress& progress) {
   const Scenario s = load_scenario(o);
-  if (c.to) check_free(*c.to, c.overwrite);
+  std::unique_ptr<geo::OutputTransaction> out;
+  if (c.to) out = begin_output(*c.to, c.overwrite);
   const Prepared p = prepare_territory(s, progress, log);
   geo::OdOptions columns;
   columns.file = c.reference;
@@ -149,15 +147,13 @@ int command_calibrate(const CommonOptions& o, const CalibrateOptions& c, std::os
   const std::string yaml = travel_yaml(s.travel, fit.fitted);
   log << yaml;
   if (c.to) {
-    geo::detail::write_atomically(*c.to, c.overwrite, [&](const fs::path& temp) {
-      std::ofstream out(temp);
-      out << "# covsim calibrate on " << ref.source << ": " << fit.after.pairs
-          << " pairs, median ratio " << number(fit.after.median_ratio, 3)
-          << ", mean absolute error " << number(fit.after.mean_abs_error, 2) << " min\n"
-          << yaml;
-      out.flush();
-      if (!out) throw OutputError(c.to->string() + ": write failed");
-    });
+    std::ostringstream text;
+    text << "# covsim calibrate on " << ref.source << ": " << fit.after.pairs
+         << " pairs, median ratio " << number(fit.after.median_ratio, 3) << ", mean absolute error "
+         << number(fit.after.mean_abs_error, 2) << " min\n"
+         << yaml;
+    geo::write_text_file(out->staged(c.to->filename().string()), text.str(), false);
+    out->commit();
     log << "\nwrote " << c.to->string() << "\n";
   }
   return kOk;

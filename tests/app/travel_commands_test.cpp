@@ -12,6 +12,7 @@
 #include "app/scenario.hpp"
 #include "geo/error.hpp"
 #include "tests/error_message.hpp"
+#include "tests/file_contents.hpp"
 #include "tests/geo/osm_fixture.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -122,10 +123,18 @@ TEST(CommandTravel, ExistingFileStopsBeforeAnyWork) {
   std::ostringstream log;
   EXPECT_THROW(command_travel({}, {.to = dir / "od.csv"}, log, null_progress()), OutputError);
   EXPECT_EQ(log.str(), "");  // not even the territory was generated
-  EXPECT_THROW(command_travel({}, {.to = dir / "no" / "od.csv"}, log, null_progress()),
+  std::ofstream(dir / "file") << "not a directory\n";
+  EXPECT_THROW(command_travel({}, {.to = dir / "file" / "od.csv"}, log, null_progress()),
                OutputError);
+  EXPECT_EQ(log.str(), "");
   EXPECT_EQ(command_travel({}, {.to = dir / "od.csv", .overwrite = true}, log, null_progress()),
             kOk);
+  EXPECT_NE(test::read_file(dir / "od.csv"), "keep me\n");
+  // Like every output, the file goes in as a whole, its directory created when missing.
+  EXPECT_EQ(command_travel({}, {.to = dir / "new" / "od.csv"}, log, null_progress()), kOk);
+  EXPECT_EQ(test::read_file(dir / "new" / "od.csv"), test::read_file(dir / "od.csv"));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().rfind(".covsim-staging-", 0), std::string::npos);
 }
 
 TEST(CommandCalibrate, RecoversTheSpeedsATableWasWrittenWith) {
