@@ -1,6 +1,7 @@
 // covsim compare: two plans side by side (scenarios or saved runs); writes comparison.csv,
 // comparison_communes.csv, comparison.md and a difference map.
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -96,6 +97,17 @@ Side from_result(const fs::path& path, const std::string& letter) {
     }
     for (const auto& t : doc["result"]["thresholds_minutes"])
       side.thresholds.push_back(t.get<float>());
+    // Minutes are saved to 0.1 min; the reach flags are exact. A commune within 0.05 min above
+    // a threshold reads as at it: place it just above, so reach counts as the run counted it.
+    for (const float t : side.thresholds) {
+      char label[32];
+      std::snprintf(label, sizeof label, "reached_%g_min", static_cast<double>(t));
+      const nlohmann::json* reached = column(table, label);
+      if (!reached || reached->size() != code->size()) continue;
+      for (std::size_t i = 0; i < code->size(); ++i)
+        if (!(*reached)[i].get<bool>() && side.figures.minutes[i] <= t)
+          side.figures.minutes[i] = std::nextafter(t, std::numeric_limits<float>::infinity());
+    }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(file, "result.tables.communes", std::string("unexpected value: ") + e.what());
   }
@@ -240,9 +252,8 @@ int command_compare(const CompareCommandOptions& cc, std::ostream& log, Progress
       << "better in B: " << c.better[0] << ", worse: " << c.worse[0]
       << "; permanences gained: " << c.gained[0] << ", lost: " << c.lost[0] << "\n";
 
-  geo::write_csv(out->staged(outputs[0]), sim::field_columns(sim::comparison_table(c)), {});
-  geo::write_csv(out->staged(outputs[1]),
-                 sim::field_columns(sim::comparison_communes_table(c, t, a, b)), {});
+  geo::write_csv(out->staged(outputs[0]), sim::comparison_table(c).columns, {});
+  geo::write_csv(out->staged(outputs[1]), sim::comparison_communes_table(c, t, a, b).columns, {});
   geo::write_text_file(out->staged(outputs[2]), summary(c, t), false);
   const float cutoff = base->prepared.table.cutoff_minutes > 0
                            ? base->prepared.table.cutoff_minutes

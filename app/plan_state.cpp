@@ -55,10 +55,7 @@ void complete_plan(CurrentPlan& plan, Progress& progress, std::ostream& log) {
       std::make_unique<sim::Reallocator>(deployment_inputs(plan.prepared), b.posts, b.deployment,
                                          *b.model, s.deployment, s.renewal->reallocation, progress);
   r.impact = sim::assess_renewal(r.plan, *r.reallocator, s.renewal->impact);
-  const std::size_t n = plan.prepared.territory.size();
-  plan.lost_permanence.assign(n, 0);
-  for (geo::CommuneId c = 0; c < n; ++c)
-    plan.lost_permanence[c] = sim::loses_permanence(r.impact.before, r.impact.after, c);
+  plan.lost_permanence = r.impact.loss.permanence;
   std::size_t kept = 0;
   for (std::uint8_t a : r.impact.active) kept += a;
   log << "renewal: " << kept << " of " << b.posts.size() << " posts continue ("

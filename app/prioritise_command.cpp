@@ -51,23 +51,23 @@ sim::Table priorities_table(const sim::Priorities& pr, const sim::PostTable& pos
   }
   sim::Table table;
   table.name = "priorities";
-  sim::add_numbers(table, "rank", sim::ColumnType::integer, "", "Rank by standalone value.",
+  sim::add_numbers(table, "rank", geo::FieldKind::integer, "", "Rank by standalone value.",
                    std::move(rank));
   sim::add_texts(table, "post", "Post id.", std::move(id));
   sim::add_texts(table, "host", "Host structure.", std::move(host));
   sim::add_texts(table, "host_type", "Host type.", std::move(type));
   sim::add_texts(table, "strategy", "Strategy.", std::move(strategy));
-  sim::add_numbers(table, "weekly_hours", sim::ColumnType::real, "h/week", "Contract hours.",
+  sim::add_numbers(table, "weekly_hours", geo::FieldKind::real, "h/week", "Contract hours.",
                    std::move(hours));
-  sim::add_numbers(table, "value", sim::ColumnType::real, "inhabitants",
+  sim::add_numbers(table, "value", geo::FieldKind::real, "inhabitants",
                    "Population losing reach within " + t + " min if this post alone goes.",
                    std::move(value));
-  sim::add_numbers(table, "permanence_value", sim::ColumnType::integer, "communes",
+  sim::add_numbers(table, "permanence_value", geo::FieldKind::integer, "communes",
                    "Communes losing their permanence if this post alone goes.",
                    std::move(permanence));
-  sim::add_numbers(table, "kept_in_plan", sim::ColumnType::flag, "",
+  sim::add_numbers(table, "kept_in_plan", geo::FieldKind::boolean, "",
                    "1 when the recommended keep-set renews the post.", std::move(kept));
-  sim::add_numbers(table, "kept_in_scenario", sim::ColumnType::flag, "",
+  sim::add_numbers(table, "kept_in_scenario", geo::FieldKind::boolean, "",
                    "1 when the scenario's renewal round renews the post.",
                    std::move(kept_scenario));
   return table;
@@ -191,7 +191,7 @@ int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p
   log << "\n";
 
   geo::write_csv(out->staged("priorities.csv"),
-                 sim::field_columns(priorities_table(pr, plan->baseline.posts, decided_keep, t)),
+                 priorities_table(pr, plan->baseline.posts, decided_keep, t).columns,
                  {});
   geo::write_text_file(out->staged("priorities.md"), summary(*plan, pr, decided, t, limit), false);
   commit_outputs(*out, log);

@@ -104,31 +104,31 @@ sim::Table recommendation_table(const sim::Recommendation& r, const geo::Territo
   }
   sim::Table table;
   table.name = "recommendations";
-  sim::add_numbers(table, "rank", sim::ColumnType::integer, "",
+  sim::add_numbers(table, "rank", geo::FieldKind::integer, "",
                    "Order of the picks: each gains most given those before it.", std::move(rank));
   sim::add_texts(table, "post", "Id of the new post.", std::move(post));
   sim::add_texts(table, "code", "Commune code of the new post's home.", std::move(code));
   sim::add_texts(table, "name", "Commune name.", std::move(name));
   sim::add_texts(table, "epci", "EPCI code of the commune.", std::move(epci_code));
   sim::add_texts(table, "epci_name", "EPCI name.", std::move(epci_name));
-  sim::add_numbers(table, "population", sim::ColumnType::real, "inhabitants",
+  sim::add_numbers(table, "population", geo::FieldKind::real, "inhabitants",
                    "Population of the commune.", std::move(population));
-  sim::add_numbers(table, "gain", sim::ColumnType::real, unit,
+  sim::add_numbers(table, "gain", geo::FieldKind::real, unit,
                    "Gain of this pick given the picks before it: " + objective + ".",
                    std::move(gain));
-  sim::add_numbers(table, "cumulative", sim::ColumnType::real, unit,
+  sim::add_numbers(table, "cumulative", geo::FieldKind::real, unit,
                    "Gain of the picks up to this one.", std::move(cumulative));
   if (r.goal == sim::PlacementGoal::permanence) {
-    sim::add_numbers(table, "population_regaining", sim::ColumnType::real, "inhabitants",
+    sim::add_numbers(table, "population_regaining", geo::FieldKind::real, "inhabitants",
                      "Population of the communes this pick gives a permanence.",
                      std::move(tiebreak));
-    sim::add_numbers(table, "cumulative_population", sim::ColumnType::real, "inhabitants",
+    sim::add_numbers(table, "cumulative_population", geo::FieldKind::real, "inhabitants",
                      "Population of the communes the picks up to this one give a permanence.",
                      std::move(tiebreak_total));
   }
   sim::add_texts(table, "strategy", "Strategy of the new post.", std::move(strategy));
   sim::add_texts(table, "host_type", "Host type of the new post.", std::move(host));
-  sim::add_numbers(table, "weekly_hours", sim::ColumnType::real, "h/week",
+  sim::add_numbers(table, "weekly_hours", geo::FieldKind::real, "h/week",
                    "Weekly hours of the new post.", std::move(hours));
   return table;
 }
@@ -289,7 +289,7 @@ int command_recommend(const CommonOptions& o, const RecommendCommandOptions& rc,
         << ", total " << grouped(r.cumulative[i], dec) << "\n";
 
   geo::write_csv(out->staged(outputs[0]),
-                 sim::field_columns(recommendation_table(r, plan->prepared.territory, objective)),
+                 recommendation_table(r, plan->prepared.territory, objective).columns,
                  {});
   geo::write_text_file(out->staged(outputs[1]), summary(*plan, r, ro.threshold, objective), false);
   for (std::size_t k = 2; k < outputs.size(); ++k)

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <deque>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,30 +21,6 @@ namespace covsim::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string vector_extension(const std::string& format) {
-  return format == "gpkg" ? ".gpkg" : format == "geojson" ? ".geojson" : ".shp";
-}
-
-// The layers of coverage.<format>, in the order written.
-std::vector<std::string> vector_layer_names(bool renewal) {
-  std::vector<std::string> names = {"communes", "sites", "circuits", "catchments"};
-  if (renewal) names.emplace_back("losing_reach");
-  return names;
-}
-
-std::vector<std::string> csv_names(bool renewal, bool sweep) {
-  std::vector<std::string> names = {"communes.csv", "groups.csv", "sites.csv", "stops.csv"};
-  if (renewal)
-    for (const char* n :
-         {"renewal_posts.csv", "renewal_losses.csv", "renewal_groups.csv", "renewal_absorbed.csv"})
-      names.emplace_back(n);
-  if (sweep)
-    for (const char* n :
-         {"sweep_cells.csv", "sweep_figures.csv", "sweep_groups.csv", "sweep_communes.csv"})
-      names.emplace_back(n);
-  return names;
-}
 
 std::string number(double v, int decimals = 0) {
   if (!std::isfinite(v)) return "–";
@@ -157,20 +135,6 @@ std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const s
   return out;
 }
 
-std::vector<geo::CommuneId> losing_reach(const sim::RenewalImpact& impact) {
-  std::vector<geo::CommuneId> out;
-  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
-    if (sim::loses_reach(impact.before, impact.after, c, impact.threshold)) out.push_back(c);
-  return out;
-}
-
-std::vector<geo::CommuneId> losing_permanence(const sim::RenewalImpact& impact) {
-  std::vector<geo::CommuneId> out;
-  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
-    if (sim::loses_permanence(impact.before, impact.after, c)) out.push_back(c);
-  return out;
-}
-
 // Largest population first, then by name: the order a council reads a list of places in.
 void by_population(const geo::Territory& t, std::vector<geo::CommuneId>& communes) {
   std::stable_sort(communes.begin(), communes.end(), [&](geo::CommuneId a, geo::CommuneId b) {
@@ -207,187 +171,238 @@ std::size_t shown_cell(const RunOutputs& o) {
   return cells.size() - 1;
 }
 
-std::string cell_label(const sim::SweepCell& c) {
-  std::string rate = c.non_renewal_rate ? number(100 * *c.non_renewal_rate, 0) + " % non-renewal"
-                                        : "posts' own probabilities";
-  return rate + ", " + minutes_label(c.threshold_minutes) + " min, " +
-         std::string(sim::name(c.policy));
+// ---- What every writer reads ----------------------------------------------------------------
+
+// Which runs an output belongs to.
+enum class Needs : std::uint8_t { run, renewal, sweep };
+
+bool wanted(Needs n, bool renewal, bool sweep) {
+  return n == Needs::run || (n == Needs::renewal && renewal) || (n == Needs::sweep && sweep);
 }
 
-// The run's commune table plus the renewal's and the sweep's columns, when they ran. The
-// communes layer, communes.csv and result.json all come from it, so `covsim export` can map
-// any figure the layer shows.
-sim::Table commune_table(const RunOutputs& o) {
-  const geo::Territory& t = o.prepared.territory;
-  sim::Table table = o.baseline.result.communes;
-  if (o.renewal) {
-    const sim::RenewalImpact& im = o.renewal->impact;
-    std::vector<double> after(t.size()), loses(t.size()), presence(t.size()),
-        has_permanence(t.size()), loses_permanence(t.size());
-    for (geo::CommuneId c = 0; c < t.size(); ++c) {
-      after[c] = std::isfinite(im.after.nearest_minutes[c]) ? im.after.nearest_minutes[c] : NAN;
-      loses[c] = sim::loses_reach(im.before, im.after, c, im.threshold);
-      presence[c] = im.after.presence_hours_per_month[c];
-      has_permanence[c] = im.after.has_permanence[c];
-      loses_permanence[c] = sim::loses_permanence(im.before, im.after, c);
-    }
-    sim::add_numbers(table, "after_nearest_minutes", sim::ColumnType::real, "min",
-                     "Minutes to the nearest active site after renewal (empty beyond the cut-off).",
-                     std::move(after));
-    sim::add_numbers(table, "loses_reach", sim::ColumnType::flag, "",
-                     "Reached within " +
-                         minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
-                         " min before renewal, not after.",
-                     std::move(loses));
-    sim::add_numbers(table, "after_presence_hours_per_month", sim::ColumnType::real, "h/month",
-                     "Hours a month advisors hold a permanence in the commune after renewal.",
-                     std::move(presence));
-    sim::add_numbers(table, "after_has_permanence", sim::ColumnType::flag, "",
-                     "1 when an advisor still holds a permanence in the commune after renewal.",
-                     std::move(has_permanence));
-    sim::add_numbers(table, "loses_permanence", sim::ColumnType::flag, "",
-                     "1 when the commune had a permanence before renewal and none after.",
-                     std::move(loses_permanence));
-  }
-  if (o.sweep && !o.sweep->cells.empty()) {
-    const sim::CellResult& cell = o.sweep->cells[shown_cell(o)];
-    sim::add_numbers(
-        table, "loss_probability", sim::ColumnType::real, "",
-        "Share of sweep draws (" + cell_label(cell.cell) + ") in which the commune loses reach.",
-        cell.loss_probability);
-    sim::add_numbers(table, "permanence_loss_probability", sim::ColumnType::real, "",
-                     "Share of sweep draws (" + cell_label(cell.cell) +
-                         ") in which the commune loses its permanence.",
-                     cell.permanence_loss_probability);
-  }
-  return table;
+// The layers of every vector format, built once; their geometries live here.
+struct LayerSet {
+  std::deque<std::vector<geo::Point>> points;
+  std::deque<std::vector<geo::LineString>> lines;
+  std::deque<std::vector<geo::MultiPolygon>> polygons;
+  std::vector<geo::VectorLayer> layers;
+};
+
+struct Context {
+  const RunOutputs& o;
+  const RunTables& tables;
+  const LayerSet& layers;
+  Progress& progress;
+};
+
+// ---- Layers ---------------------------------------------------------------------------------
+
+using Style = std::optional<geo::GraduatedStyle>;
+
+geo::VectorLayer layer(std::string name, std::string description, const sim::Table& table,
+                       Style style) {
+  geo::VectorLayer l;
+  l.name = std::move(name);
+  l.description = std::move(description);
+  l.columns = table.columns;
+  l.style = std::move(style);
+  return l;
 }
 
-void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files,
-                   Progress& progress) {
-  const geo::Territory& t = o.prepared.territory;
-  const sim::Deployment& d = o.baseline.deployment;
-  const sim::RunResult& r = o.baseline.result;
+std::span<const geo::Point> points_at(LayerSet& set, const geo::Territory& t,
+                                      std::span<const geo::CommuneId> communes) {
+  std::vector<geo::Point>& out = set.points.emplace_back();
+  for (const geo::CommuneId c : communes) out.push_back(t.demand[c]);
+  return out;
+}
 
-  std::vector<geo::FieldColumn> commune_cols = sim::field_columns(commune_table(o));
-  geo::VectorLayer communes;
-  communes.name = "communes";
-  communes.description = "Coverage per commune";
+Style graduated(const std::string& field, std::span<const double> values,
+                const geo::ClassScheme& scheme, std::string_view units) {
+  const geo::Classes classes = geo::classify(values, scheme);
+  if (classes.size() == 0) return std::nullopt;  // no value to class: QGIS's default symbol
+  return geo::graduated_style(field, classes, units, 0);
+}
+
+Style population_style(std::span<const double> population) {
+  geo::ClassScheme scheme;
+  scheme.classes = 4;
+  scheme.ramp = geo::Ramp::purples;
+  return graduated("population", population, scheme, "inhabitants");
+}
+
+// Legend labels a council reads, in the order of sim's enums.
+Style host_type_style() {
+  static constexpr const char* kLabels[] = {"Commune",         "EPCI",        "Department",
+                                            "Metropole",       "Association", "Social centre",
+                                            "France Services", "Other host"};
+  static constexpr geo::Rgb kColors[] = {{0.12, 0.47, 0.71}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
+                                         {0.58, 0.40, 0.74}, {1.00, 0.50, 0.05}, {0.55, 0.34, 0.29},
+                                         {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50}};
+  std::vector<geo::StyleCategory> categories;
+  for (std::size_t k = 0; k < std::size(kLabels); ++k)
+    categories.push_back({std::string(sim::name(static_cast<sim::HostType>(k))), kColors[k],
+                          "Hosted by: " + std::string(kLabels[k])});
+  return geo::categorized_style("host_type", std::move(categories));
+}
+
+Style fate_style() {
+  return geo::categorized_style("fate", {{"kept", {0.1, 0.55, 0.2}, "Kept after renewal"},
+                                         {"lost", {0.85, 0.1, 0.1}, "Lost in the renewal round"}});
+}
+
+Style round_style() {
+  static constexpr const char* kLabels[] = {"Weekly round", "Fortnightly round", "Monthly round",
+                                            "Workshop campaigns"};
+  static constexpr geo::Rgb kColors[] = {
+      {0.45, 0.05, 0.45}, {0.65, 0.3, 0.65}, {0.8, 0.55, 0.8}, {0.2, 0.4, 0.7}};
+  std::vector<geo::StyleCategory> categories;
+  for (std::size_t k = 0; k < std::size(kLabels); ++k)
+    categories.push_back(
+        {std::string(sim::name(static_cast<sim::RoundKind>(k))), kColors[k], kLabels[k]});
+  return geo::categorized_style("round", std::move(categories));
+}
+
+// Sites, stops and circuits of one deployment with their tables; `fate` colours the sites by
+// kept or lost (the base deployment of a renewal run) rather than by host.
+void add_deployment_layers(const Context& c, LayerSet& set, const std::string& prefix,
+                           const std::string& when, const sim::Deployment& d,
+                           const sim::RunResult& r, bool fate) {
+  const geo::Territory& t = c.o.prepared.territory;
+  geo::VectorLayer sites = layer(prefix + "sites", "Advisor sites (one per post and site)" + when,
+                                 r.sites, fate ? fate_style() : host_type_style());
+  sites.geometry = points_at(set, t, d.site_commune);
+  set.layers.push_back(std::move(sites));
+  geo::VectorLayer stops = layer(prefix + "stops", "Roaming advisors' stops" + when, r.stops,
+                                 fate ? fate_style() : round_style());
+  stops.geometry = points_at(set, t, d.stop_commune);
+  set.layers.push_back(std::move(stops));
+  geo::VectorLayer circuits = layer(prefix + "circuits", "Roaming advisors' circuits" + when,
+                                    r.circuits, fate ? fate_style() : round_style());
+  circuits.geometry =
+      std::span<const geo::LineString>(set.lines.emplace_back(circuit_geometries(t, d)));
+  set.layers.push_back(std::move(circuits));
+}
+
+void add_base_layers(const Context& c, LayerSet& set) {
+  const geo::Territory& t = c.o.prepared.territory;
+  geo::VectorLayer communes =
+      layer("communes", "Coverage per commune", c.tables.run.communes,
+            graduated("nearest_minutes",
+                      map_minutes(c.o.baseline.communes, c.o.prepared.table.cutoff_minutes),
+                      minutes_scheme(c.o.scenario), "min"));
   communes.geometry = std::span<const geo::MultiPolygon>(t.shape);
-  communes.columns = std::move(commune_cols);
-  const std::vector<double> minutes =
-      map_minutes(o.baseline.communes, o.prepared.table.cutoff_minutes);
-  const geo::Classes classes = geo::classify(minutes, minutes_scheme(o.scenario));
-  if (classes.size() > 0) communes.style = geo::graduated_style("nearest_minutes", classes, "min");
+  set.layers.push_back(std::move(communes));
+  add_deployment_layers(c, set, "", "", c.o.baseline.deployment, c.tables.run,
+                        c.o.renewal != nullptr);
+}
 
-  std::vector<geo::Point> site_points;
-  for (geo::CommuneId c : d.site_commune) site_points.push_back(t.demand[c]);
-  geo::VectorLayer sites;
-  sites.name = "sites";
-  sites.description = "Advisor sites (one per post and site)";
-  sites.geometry = std::span<const geo::Point>(site_points);
-  sites.columns = sim::field_columns(r.sites);
-
-  const std::vector<geo::LineString> lines = circuit_geometries(t, d);
-  geo::VectorLayer circuits;
-  circuits.name = "circuits";
-  circuits.description = "Roaming advisors' circuits";
-  circuits.geometry = std::span<const geo::LineString>(lines);
-  {
-    std::vector<std::string> post;
-    std::vector<double> cycle, rounds;
-    std::vector<std::int64_t> stops;
-    for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
-      post.push_back(o.baseline.posts.posts[d.circuit_post[c]].id);
-      cycle.push_back(d.circuit_cycle_minutes[c]);
-      rounds.push_back(d.circuit_rounds_per_month[c]);
-      stops.push_back(static_cast<std::int64_t>(d.stops(c).size()));
-    }
-    circuits.columns = {
-        geo::FieldColumn::text("post", std::move(post), "Roaming post id."),
-        geo::FieldColumn::integer("stops", std::move(stops), "Communes on the circuit."),
-        geo::FieldColumn::real("cycle_minutes", std::move(cycle), "Driving minutes of one round.",
-                               "min"),
-        geo::FieldColumn::real("rounds_per_month", std::move(rounds), "Rounds driven per month.")};
-  }
-
-  // Catchments: communes dissolved by the site they reach first.
+// Catchments: communes dissolved by the site they reach first.
+void add_catchment_layer(const Context& c, LayerSet& set) {
+  const geo::Territory& t = c.o.prepared.territory;
   std::vector<geo::CommuneId> site_of_group;
   std::map<geo::CommuneId, geo::GroupId> group_of_site;
   std::vector<geo::GroupId> group_of(t.size(), geo::kNoGroup);
-  for (geo::CommuneId c = 0; c < t.size(); ++c) {
-    const geo::CommuneId s = o.baseline.communes.nearest_site[c];
+  for (geo::CommuneId k = 0; k < t.size(); ++k) {
+    const geo::CommuneId s = c.o.baseline.communes.nearest_site[k];
     if (s == sim::kNoCommune) continue;
     auto [it, added] = group_of_site.emplace(s, static_cast<geo::GroupId>(site_of_group.size()));
     if (added) site_of_group.push_back(s);
-    group_of[c] = it->second;
+    group_of[k] = it->second;
   }
-  const geo::Catchments catchments = geo::dissolve(t.shape, group_of, site_of_group.size());
-  geo::VectorLayer catchment_layer;
-  catchment_layer.name = "catchments";
-  catchment_layer.description = "Communes dissolved by their nearest site";
-  catchment_layer.geometry = std::span<const geo::MultiPolygon>(catchments.shape);
-  {
-    std::vector<std::string> code, name;
-    std::vector<double> population(site_of_group.size(), 0);
-    for (geo::CommuneId c = 0; c < t.size(); ++c)
-      if (group_of[c] != geo::kNoGroup) population[group_of[c]] += t.population[c];
-    for (geo::CommuneId s : site_of_group) {
-      code.push_back(t.code[s]);
-      name.push_back(t.name[s]);
-    }
-    std::vector<std::int64_t> members(catchments.members.begin(), catchments.members.end());
-    catchment_layer.columns = {
-        geo::FieldColumn::text("site", std::move(code), "Commune code of the site."),
-        geo::FieldColumn::text("site_name", std::move(name), "Commune of the site."),
-        geo::FieldColumn::integer("communes", std::move(members), "Communes served first by it."),
-        geo::FieldColumn::real("population", std::move(population), "Population of the catchment.",
-                               "inhabitants")};
+  geo::Catchments catchments = geo::dissolve(t.shape, group_of, site_of_group.size());
+  sim::Table table{.name = "catchments", .columns = {}};
+  std::vector<std::string> code, name;
+  std::vector<double> population(site_of_group.size(), 0);
+  for (geo::CommuneId k = 0; k < t.size(); ++k)
+    if (group_of[k] != geo::kNoGroup) population[group_of[k]] += t.population[k];
+  for (geo::CommuneId s : site_of_group) {
+    code.push_back(t.code[s]);
+    name.push_back(t.name[s]);
   }
-
-  std::vector<geo::VectorLayer> layers;
-  layers.push_back(std::move(communes));
-  layers.push_back(std::move(sites));
-  layers.push_back(std::move(circuits));
-  layers.push_back(std::move(catchment_layer));
-
-  std::vector<geo::MultiPolygon> losing_shapes;
-  if (o.renewal) {
-    const std::vector<geo::CommuneId> losing = losing_reach(o.renewal->impact);
-    std::vector<std::string> code, name;
-    std::vector<double> population, priority;
-    for (geo::CommuneId c : losing) {
-      losing_shapes.push_back(t.shape[c]);
-      code.push_back(t.code[c]);
-      name.push_back(t.name[c]);
-      population.push_back(t.population[c]);
-      priority.push_back(t.priority_population[c]);
-    }
-    geo::VectorLayer layer;
-    layer.name = "losing_reach";
-    layer.description = "Communes that lose reach after renewal";
-    layer.geometry = std::span<const geo::MultiPolygon>(losing_shapes);
-    layer.columns = {
-        geo::FieldColumn::text("code", std::move(code), "Commune code."),
-        geo::FieldColumn::text("name", std::move(name), "Commune name."),
-        geo::FieldColumn::real("population", std::move(population), "Population.", "inhabitants"),
-        geo::FieldColumn::real("priority_population", std::move(priority),
-                               "Population in priority areas.", "inhabitants")};
-    layers.push_back(std::move(layer));
-  }
-
-  for (const std::string& format : o.scenario.output.vector_formats) {
-    geo::VectorExportOptions options;
-    options.epsg = t.epsg;  // written into an empty staging directory: nothing to overwrite
-    const geo::VectorExportReport rep =
-        geo::write_vector(dir / ("coverage" + vector_extension(format)), layers, options, progress);
-    files.insert(files.end(), rep.files.begin(), rep.files.end());
-  }
+  sim::add_texts(table, "site", "Commune code of the site.", std::move(code));
+  sim::add_texts(table, "site_name", "Commune of the site.", std::move(name));
+  sim::add_numbers(table, "communes", geo::FieldKind::integer, "communes",
+                   "Communes served first by it.",
+                   std::vector<double>(catchments.members.begin(), catchments.members.end()));
+  Style style = population_style(population);
+  sim::add_numbers(table, "population", geo::FieldKind::real, "inhabitants",
+                   "Population of the catchment.", std::move(population));
+  geo::VectorLayer l =
+      layer("catchments", "Communes dissolved by their nearest site", table, std::move(style));
+  l.geometry =
+      std::span<const geo::MultiPolygon>(set.polygons.emplace_back(std::move(catchments.shape)));
+  set.layers.push_back(std::move(l));
 }
 
-void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
+void add_renewal_layers(const Context& c, LayerSet& set) {
+  const geo::Territory& t = c.o.prepared.territory;
+  const sim::RenewalImpact& im = c.o.renewal->impact;
+  std::vector<geo::MultiPolygon>& shapes = set.polygons.emplace_back();
+  std::vector<std::string> code, name;
+  std::vector<double> population, priority;
+  for (const geo::CommuneId k : im.loss.losing_reach(im.threshold)) {
+    shapes.push_back(t.shape[k]);
+    code.push_back(t.code[k]);
+    name.push_back(t.name[k]);
+    population.push_back(t.population[k]);
+    priority.push_back(t.priority_population[k]);
+  }
+  sim::Table table{.name = "losing_reach", .columns = {}};
+  sim::add_texts(table, "code", "Commune code.", std::move(code));
+  sim::add_texts(table, "name", "Commune name.", std::move(name));
+  Style style = population_style(population);
+  sim::add_numbers(table, "population", geo::FieldKind::real, "inhabitants", "Population.",
+                   std::move(population));
+  sim::add_numbers(table, "priority_population", geo::FieldKind::real, "inhabitants",
+                   "Population in priority areas.", std::move(priority));
+  geo::VectorLayer l =
+      layer("losing_reach",
+            "Communes that lose reach within " +
+                minutes_label(c.o.scenario.coverage.thresholds_minutes[im.threshold]) +
+                " min after renewal",
+            table, std::move(style));
+  l.geometry = std::span<const geo::MultiPolygon>(shapes);
+  set.layers.push_back(std::move(l));
+  add_deployment_layers(c, set, "after_", " after renewal", im.after_deployment, *c.tables.after,
+                        false);
+}
+
+// The layers of coverage.<format>, in the order written: adding a layer is one line here.
+struct LayerOutput {
+  std::vector<const char*> names;
+  Needs needs;
+  void (*add)(const Context&, LayerSet&);
+};
+const LayerOutput kLayers[] = {
+    {{"communes", "sites", "stops", "circuits"}, Needs::run, add_base_layers},
+    {{"catchments"}, Needs::run, add_catchment_layer},
+    {{"losing_reach", "after_sites", "after_stops", "after_circuits"},
+     Needs::renewal,
+     add_renewal_layers},
+};
+
+std::vector<std::string> layer_names(bool renewal, bool sweep) {
+  std::vector<std::string> out;
+  for (const LayerOutput& l : kLayers)
+    if (wanted(l.needs, renewal, sweep)) out.insert(out.end(), l.names.begin(), l.names.end());
+  return out;
+}
+
+void build_layers(const Context& c, LayerSet& set) {
+  for (const LayerOutput& l : kLayers)
+    if (wanted(l.needs, c.o.renewal != nullptr, c.o.sweep != nullptr)) l.add(c, set);
+}
+
+void write_vector(const Context& c, const fs::path& path) {
+  geo::VectorExportOptions options;
+  options.epsg = c.o.prepared.territory.epsg;  // an empty staging directory: nothing to overwrite
+  geo::write_vector(path, c.layers.layers, options, c.progress);
+}
+
+// ---- Maps -----------------------------------------------------------------------------------
+
+geo::MapSpec coverage_spec(const RunOutputs& o) {
   const geo::Territory& t = o.prepared.territory;
-  const float cutoff = o.prepared.table.cutoff_minutes;
   geo::MapSpec spec;
   spec.polygons = t.shape;
   spec.classes = minutes_scheme(o.scenario);
@@ -397,18 +412,22 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   spec.credits = credits(o.prepared);
   spec.legend_title = "Minutes to the nearest site";
   spec.units = "min";
-  spec.map.values = map_minutes(o.baseline.communes, cutoff);
+  spec.map.values = map_minutes(o.baseline.communes, o.prepared.table.cutoff_minutes);
   spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
   add_stop_symbols(t, o.baseline.deployment, spec.map.points);
   spec.map.lines = circuit_lines(t, o.baseline.deployment);
-  for (const std::string& ext : o.scenario.output.map_formats) {
-    const fs::path path = dir / ("coverage." + ext);
-    geo::render_map(spec, path.string());
-    files.push_back(path);
-  }
-  if (!o.renewal) return;
+  return spec;
+}
+
+void write_coverage_map(const Context& c, const fs::path& path) {
+  geo::render_map(coverage_spec(c.o), path.string());
+}
+
+void write_renewal_map(const Context& c, const fs::path& path) {
+  const RunOutputs& o = c.o;
+  const geo::Territory& t = o.prepared.territory;
   const sim::RenewalImpact& im = o.renewal->impact;
-  geo::MapSpec pair = spec;
+  geo::MapSpec pair = coverage_spec(o);
   pair.subtitle = "Before and after renewal (" + std::string(sim::name(im.options.policy)) +
                   "); outlined: losing reach within " +
                   minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
@@ -417,60 +436,199 @@ void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>&
   pair.highlight_label = "Loses reach";
   geo::MapPanel after;
   after.caption = "After renewal";
-  after.values = map_minutes(im.after, cutoff);
-  const std::vector<geo::CommuneId> losing = losing_reach(im);
+  after.values = map_minutes(im.after, o.prepared.table.cutoff_minutes);
+  const std::vector<geo::CommuneId> losing = im.loss.losing_reach(im.threshold);
   after.highlighted.assign(losing.begin(), losing.end());
   after.points = site_symbols(t, im.after_deployment, o.baseline.posts);
   add_stop_symbols(t, im.after_deployment, after.points);
-  for (const geo::CommuneId c : losing_permanence(im))
+  for (const geo::CommuneId k : im.loss.losing_permanence())
     after.points.push_back(
-        marker(t, c, geo::Symbol::diamond, 13, {0.85, 0.1, 0.1}, "Loses its permanence"));
+        marker(t, k, geo::Symbol::diamond, 13, {0.85, 0.1, 0.1}, "Loses its permanence"));
   after.lines = circuit_lines(t, im.after_deployment);
-  for (const std::string& ext : o.scenario.output.map_formats) {
-    const fs::path path = dir / ("renewal." + ext);
-    geo::render_map_pair(pair, after, path.string());
-    files.push_back(path);
-  }
+  geo::render_map_pair(pair, after, path.string());
 }
 
-void write_tables(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
-  geo::CsvOptions options;
-  auto csv = [&](const std::string& name, const sim::Table& table) {
-    geo::write_csv(dir / name, sim::field_columns(table), options);
-    files.push_back(dir / name);
-  };
-  const sim::RunResult& r = o.baseline.result;
-  const sim::Table communes = commune_table(o);
-  csv("communes.csv", communes);
-  csv("groups.csv", r.groups);
-  csv("sites.csv", r.sites);
-  csv("stops.csv", r.stops);
-  nlohmann::json json = {{"scenario", o.scenario.name}, {"result", sim::to_json(r)}};
-  json["result"]["tables"]["communes"] = sim::to_json(communes);
+// ---- Tables ---------------------------------------------------------------------------------
+
+// The CSV files, each one table of RunTables: adding a file is one line here.
+struct TableOutput {
+  const char* file;
+  Needs needs;
+  const sim::Table& (*table)(const RunTables&);
+};
+const TableOutput kTables[] = {
+    {"communes.csv", Needs::run, [](const RunTables& r) -> auto& {return r.run.communes;
+}  // namespace
+}  // namespace covsim::app
+, {"groups.csv", Needs::run, [](const RunTables& r) -> auto& {return r.run.groups;
+}
+}
+, {"sites.csv", Needs::run, [](const RunTables& r) -> auto& {return r.run.sites;
+}
+}
+, {"stops.csv", Needs::run, [](const RunTables& r) -> auto& {return r.run.stops;
+}
+}
+, {"circuits.csv", Needs::run, [](const RunTables& r) -> auto& {return r.run.circuits;
+}
+}
+, {"renewal_posts.csv", Needs::renewal, [](const RunTables& r) -> auto& {return r.renewal_posts;
+}
+}
+, {"renewal_losses.csv", Needs::renewal, [](const RunTables& r) -> auto& {return r.renewal_losses;
+}
+}
+, {"renewal_groups.csv", Needs::renewal, [](const RunTables& r) -> auto& {return r.renewal_groups;
+}
+}
+, {"renewal_absorbed.csv", Needs::renewal,
+   [](const RunTables& r) -> auto& {return r.renewal_absorbed;
+}
+}
+, {"sweep_cells.csv", Needs::sweep, [](const RunTables& r) -> auto& {return r.sweep_cells;
+}
+}
+, {"sweep_figures.csv", Needs::sweep, [](const RunTables& r) -> auto& {return r.sweep_figures;
+}
+}
+, {"sweep_groups.csv", Needs::sweep, [](const RunTables& r) -> auto& {return r.sweep_groups;
+}
+}
+, {"sweep_communes.csv", Needs::sweep, [](const RunTables& r) -> auto& {return r.sweep_communes;
+}
+}
+,
+}
+;
+
+nlohmann::json tables_json(std::initializer_list<const sim::Table*> tables) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const sim::Table* t : tables) out[t->name] = geo::table_json(t->name, t->columns);
+  return out;
+}
+
+nlohmann::json run_json(const sim::RunResult& r) {
+  return {{"thresholds_minutes", r.thresholds_minutes},
+          {"catchment_minutes", r.catchment_minutes},
+          {"min_visits_per_month", r.min_visits_per_month},
+          {"notes", r.notes},
+          {"tables", tables_json({&r.communes, &r.groups, &r.sites, &r.stops, &r.circuits})}};
+}
+
+// result.json: every table of RunTables (geo::table_json, rounded as the CSVs) and the settings
+// that made them. `covsim export` and `covsim compare` read result.tables.communes and
+// renewal.after.tables.communes.
+void write_json(const Context& c, const fs::path& path) {
+  const RunOutputs& o = c.o;
+  const RunTables& r = c.tables;
+  nlohmann::json j = {{"scenario", o.scenario.name}, {"result", run_json(r.run)}};
   if (o.renewal) {
-    const RenewalOutcome& rn = *o.renewal;
-    csv("renewal_posts.csv", sim::impact_posts_table(rn.impact, rn.plan, o.baseline.posts));
-    csv("renewal_losses.csv", sim::impact_losses_table(rn.impact, *rn.reallocator));
-    csv("renewal_groups.csv", sim::impact_groups_table(rn.impact, *rn.reallocator));
-    csv("renewal_absorbed.csv", sim::impact_absorbed_table(rn.impact, *rn.reallocator));
-    json["renewal"] = sim::to_json(rn.impact, rn.plan, *rn.reallocator);
+    const sim::RenewalImpact& im = o.renewal->impact;
+    j["renewal"] = {{"policy", sim::name(im.options.policy)},
+                    {"threshold_minutes", o.scenario.coverage.thresholds_minutes[im.threshold]},
+                    {"random_posts_read_as", im.options.random_kept ? "renewed" : "lost"},
+                    {"random_posts", im.random_posts},
+                    {"orphans", im.orphans},
+                    {"hours_moved", geo::rounded(im.hours_moved, 2)},
+                    {"groups_replanned", im.groups_replanned},
+                    {"notes", im.notes},
+                    {"after", run_json(*r.after)},
+                    {"tables", tables_json({&r.renewal_posts, &r.renewal_losses, &r.renewal_groups,
+                                            &r.renewal_absorbed})}};
   }
   if (o.sweep) {
     const sim::SweepResult& sw = *o.sweep;
-    csv("sweep_cells.csv", sim::sweep_cells_table(sw));
-    csv("sweep_figures.csv", sim::sweep_figures_table(sw));
-    // Groups and communes of one cell, the one the communes layer shows.
-    csv("sweep_groups.csv", sim::sweep_groups_table(sw, shown_cell(o)));
-    csv("sweep_communes.csv", sim::sweep_communes_table(sw, o.prepared.territory, shown_cell(o)));
-    json["sweep"] = sim::to_json(sw, o.prepared.territory);
+    nlohmann::json cells = nlohmann::json::array();
+    for (std::size_t i = 0; i < sw.cells.size(); ++i) {
+      const sim::Table groups = sim::sweep_groups_table(sw, i);
+      const sim::Table communes = sim::sweep_communes_table(sw, o.prepared.territory, i);
+      cells.push_back(tables_json({&groups, &communes}));
+    }
+    j["sweep"] = {{"seed", sw.seed},
+                  {"draws", sw.draws},
+                  {"percentile_method", sim::kPercentileMethod},
+                  {"thresholds_minutes", sw.thresholds_minutes},
+                  {"cutoff_minutes", sw.cutoff_minutes},
+                  {"shown_cell", r.shown_cell},
+                  {"tables", tables_json({&r.sweep_cells, &r.sweep_figures})},
+                  {"cells", std::move(cells)}};
   }
-  geo::write_text_file(dir / "result.json", json.dump(1), false);
-  files.push_back(dir / "result.json");
-  geo::write_text_file(dir / "summary.md", summary_markdown(o), false);
-  files.push_back(dir / "summary.md");
+  geo::write_text_file(path, j.dump(1), false);
+}
+
+void write_summary(const Context& c, const fs::path& path) {
+  geo::write_text_file(path, summary_markdown(c.o), false);
+}
+
+// ---- The list -------------------------------------------------------------------------------
+
+using Writer = std::function<void(const Context&, const fs::path&)>;
+
+// One file of the output set and how it is made; vector datasets name their layers.
+struct OutputEntry {
+  PlannedOutput file;
+  std::string key;                  // scenario key that asks for it, for errors
+  std::vector<std::string> layers;  // a vector dataset's layers
+  Writer write;
+};
+
+std::string vector_extension(const std::string& format) {
+  return format == "gpkg" ? ".gpkg" : format == "geojson" ? ".geojson" : ".shp";
+}
+
+std::vector<OutputEntry> output_entries(const Scenario& s, bool renewal, bool sweep) {
+  std::vector<OutputEntry> out;
+  for (const std::string& f : s.output.vector_formats)
+    out.push_back({{"coverage" + vector_extension(f), "vector:" + f},
+                   "output.vector",
+                   layer_names(renewal, sweep),
+                   write_vector});
+  for (const std::string& ext : s.output.map_formats) {
+    out.push_back({{"coverage." + ext, "map:" + ext}, "output.maps", {}, write_coverage_map});
+    if (renewal)
+      out.push_back({{"renewal." + ext, "map:" + ext}, "output.maps", {}, write_renewal_map});
+  }
+  if (!s.output.tables) return out;
+  for (const TableOutput& t : kTables)
+    if (wanted(t.needs, renewal, sweep))
+      out.push_back(
+          {{t.file, "table"}, "output.tables", {}, [t](const Context& c, const fs::path& p) {
+             geo::write_csv(p, t.table(c.tables).columns);
+           }});
+  out.push_back({{"result.json", "json"}, "output.tables", {}, write_json});
+  out.push_back({{"summary.md", "summary"}, "output.tables", {}, write_summary});
+  return out;
 }
 
 }  // namespace
+
+RunTables run_tables(const RunOutputs& o) {
+  RunTables r;
+  r.run = o.baseline.result;
+  if (o.renewal) {
+    const RenewalOutcome& rn = *o.renewal;
+    const sim::RenewalImpact& im = rn.impact;
+    sim::add_renewal_columns(r.run.communes, im, o.baseline.model->options().thresholds_minutes);
+    sim::add_fate_columns(r.run, o.baseline.deployment, im);
+    r.after =
+        sim::make_run_result(o.prepared.territory, rn.reallocator->posts(), im.after_deployment,
+                             *o.baseline.model, im.after, im.after_groups);
+    r.renewal_posts = sim::impact_posts_table(im, rn.plan, o.baseline.posts);
+    r.renewal_losses = sim::impact_losses_table(im, *rn.reallocator);
+    r.renewal_groups = sim::impact_groups_table(im, *rn.reallocator);
+    r.renewal_absorbed = sim::impact_absorbed_table(im, *rn.reallocator);
+  }
+  if (o.sweep && !o.sweep->cells.empty()) {
+    const sim::SweepResult& sw = *o.sweep;
+    r.shown_cell = shown_cell(o);
+    sim::add_sweep_columns(r.run.communes, sw, r.shown_cell);
+    r.sweep_cells = sim::sweep_cells_table(sw);
+    r.sweep_figures = sim::sweep_figures_table(sw);
+    r.sweep_groups = sim::sweep_groups_table(sw, r.shown_cell);
+    r.sweep_communes = sim::sweep_communes_table(sw, o.prepared.territory, r.shown_cell);
+  }
+  return r;
+}
 
 std::vector<PlannedOutput> planned_outputs(const Scenario& s, bool renewal, bool sweep) {
   std::vector<PlannedOutput> out;
@@ -487,19 +645,15 @@ std::vector<PlannedOutput> planned_outputs(const Scenario& s, bool renewal, bool
                                  "run again into another directory");
     out.push_back({name, writer, always});
   };
-  const std::vector<std::string> layers = vector_layer_names(renewal);
-  for (const std::string& f : s.output.vector_formats)
-    for (const geo::PlannedFile& p :
-         geo::vector_output_files("coverage" + vector_extension(f), layers))
-      add(p.name, "vector:" + f, p.always, "output.vector");
-  for (const std::string& ext : s.output.map_formats) {
-    add("coverage." + ext, "map:" + ext, true, "output.maps");
-    if (renewal) add("renewal." + ext, "map:" + ext, true, "output.maps");
-  }
-  if (s.output.tables) {
-    for (const std::string& n : csv_names(renewal, sweep)) add(n, "table", true, "output.tables");
-    add("result.json", "json", true, "output.tables");
-    add("summary.md", "summary", true, "output.tables");
+  for (const OutputEntry& e : output_entries(s, renewal, sweep)) {
+    if (e.layers.empty()) {
+      add(e.file.name, e.file.writer, e.file.always, e.key);
+      continue;
+    }
+    // A vector dataset: every file of every layer, sidecars included (GeoJSON and Shapefile
+    // write one file per layer, and QGIS styles beside them).
+    for (const geo::PlannedFile& p : geo::vector_output_files(e.file.name, e.layers))
+      add(p.name, e.file.writer, p.always, e.key);
   }
   return out;
 }
@@ -516,11 +670,12 @@ std::unique_ptr<geo::OutputTransaction> begin_outputs(const Scenario& s, bool re
 
 std::vector<fs::path> write_run_outputs(const RunOutputs& o, geo::OutputTransaction& out,
                                         Progress& progress) {
-  const fs::path& dir = out.staging();
-  std::vector<fs::path> staged;
-  if (!o.scenario.output.vector_formats.empty()) write_vectors(o, dir, staged, progress);
-  write_maps(o, dir, staged);
-  if (o.scenario.output.tables) write_tables(o, dir, staged);
+  const RunTables tables = run_tables(o);
+  LayerSet layers;
+  Context context{o, tables, layers, progress};
+  if (!o.scenario.output.vector_formats.empty()) build_layers(context, layers);
+  for (const OutputEntry& e : output_entries(o.scenario, o.renewal != nullptr, o.sweep != nullptr))
+    e.write(context, out.staging() / e.file.name);
   return out.commit();
 }
 
@@ -648,8 +803,8 @@ std::string summary_markdown(const RunOutputs& o) {
       md << ".\n";
     };
     list("Communes losing reach within " + minutes_label(th[im.threshold]) + " min",
-         losing_reach(im));
-    list("Communes losing their permanence", losing_permanence(im));
+         im.loss.losing_reach(im.threshold));
+    list("Communes losing their permanence", im.loss.losing_permanence());
   }
 
   if (o.sweep) {

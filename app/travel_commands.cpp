@@ -102,10 +102,12 @@ int command_travel(const CommonOptions& o, const TravelCommandOptions& t, std::o
       minutes.push_back(x.minutes);  // written exactly: the shortest text of the float's value
     }
   const std::size_t pairs = minutes.size();
-  const std::vector<geo::FieldColumn> columns{
+  std::vector<geo::FieldColumn> columns{
       geo::FieldColumn::text("origin", std::move(origin), "Commune code (INSEE)."),
       geo::FieldColumn::text("destination", std::move(destination), "Commune code (INSEE)."),
       geo::FieldColumn::real("minutes", std::move(minutes), "Car minutes.", "min")};
+  // The od travel model reads the file back: minutes to the 0.1 would move every reach.
+  columns.back().decimals = geo::kExact;
   geo::write_csv(out->staged(t.to.filename().string()), columns, {});
   out->commit();
   log << "wrote " << pairs << " origin-destination pairs within "

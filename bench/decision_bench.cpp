@@ -132,7 +132,7 @@ void run(const Options& o) {
   realloc.apply(sim::ReallocationPolicy::none, active, kThreshold, scratch, after);
   std::vector<std::uint8_t> lost(t.size());
   for (geo::CommuneId c = 0; c < t.size(); ++c)
-    lost[c] = sim::loses_permanence(realloc.baseline(), after, c);
+    lost[c] = sim::lost_permanence(realloc.baseline(), after, c);
   log.add("synthetic posts, deployment, renewal draw", w_deploy.elapsed(),
           {{"posts", static_cast<double>(posts.size()), ""},
            {"kept by draw 0", static_cast<double>(kept), ""}});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <unordered_map>
 
 #include "geo/error.hpp"
@@ -11,7 +12,8 @@ namespace covsim::geo {
 namespace {
 FieldColumn make(std::string name, FieldColumn::Values values, std::string description,
                  std::string unit) {
-  return FieldColumn{std::move(name), std::move(values), std::move(description), std::move(unit)};
+  return FieldColumn{std::move(name), std::move(values), std::move(description), std::move(unit),
+                     kDecimalsOfUnit};
 }
 
 std::string lower_ascii(std::string_view s) {
@@ -71,6 +73,24 @@ std::string_view to_string(FieldKind kind) {
       return "boolean";
   }
   return "unknown";
+}
+
+int decimals_of(const FieldColumn& c) {
+  if (c.decimals == kExact) return -1;
+  if (c.decimals >= 0) return c.decimals;
+  const std::string_view u = c.unit;
+  if (u == "min") return 1;
+  if (u == "inhabitants") return 0;
+  if (u.starts_with("h/") || u.starts_with("days") || u == "weeks" || u == "sessions" || u == "km²")
+    return 2;
+  return 3;
+}
+
+double rounded(double value, int decimals) {
+  if (decimals < 0 || !std::isfinite(value)) return value;
+  const double scale = std::pow(10.0, decimals);
+  // + 0.0 turns the -0 of a small negative value into 0.
+  return std::round(value * scale) / scale + 0.0;
 }
 
 std::size_t FieldColumn::size() const {

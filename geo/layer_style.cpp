@@ -231,8 +231,24 @@ GraduatedStyle graduated_style(std::string field, const Classes& classes, std::s
   return s;
 }
 
+GraduatedStyle categorized_style(std::string field, std::vector<StyleCategory> categories) {
+  GraduatedStyle s;
+  s.field = std::move(field);
+  s.categories = std::move(categories);
+  s.no_data_label = "Other";
+  return s;
+}
+
 void check_style(const GraduatedStyle& s, const std::string& what) {
   if (s.field.empty()) throw InputError(what, "style", "no field to class");
+  if (!s.categories.empty()) {
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (s.categories[i].value == s.categories[j].value)
+          throw InputError(what, "style of '" + s.field + "'",
+                           "lists the value '" + s.categories[i].value + "' twice");
+    return;
+  }
   if (s.classes.empty()) throw InputError(what, "style of '" + s.field + "'", "no classes");
   for (std::size_t i = 0; i < s.classes.size(); ++i) {
     const StyleClass& c = s.classes[i];
@@ -257,7 +273,26 @@ std::string style_qml(const std::optional<GraduatedStyle>& style, SymbolKind sym
   out += "<qgis version=\"3.22.0\" styleCategories=\"";
   out += style ? "Symbology|Fields" : "Fields";
   out += "\">\n";
-  if (style) {
+  if (style && !style->categories.empty()) {
+    const GraduatedStyle& s = *style;
+    out += "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" + xml(s.field) +
+           "\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\" "
+           "referencescale=\"-1\">\n    <categories>\n";
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+      out += "      <category value=\"" + xml(s.categories[i].value) + "\" symbol=\"" +
+             std::to_string(i) + "\" label=\"" + xml(s.categories[i].label) +
+             "\" render=\"true\"/>\n";
+    // An empty value is QGIS's "all other values" category.
+    if (!s.no_data_label.empty())
+      out += "      <category value=\"\" symbol=\"" + std::to_string(s.categories.size()) +
+             "\" label=\"" + xml(s.no_data_label) + "\" render=\"true\"/>\n";
+    out += "    </categories>\n    <symbols>\n";
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+      append_symbol(out, symbol, i, s.categories[i].color, s);
+    if (!s.no_data_label.empty())
+      append_symbol(out, symbol, s.categories.size(), s.no_data_color, s);
+    out += "    </symbols>\n  </renderer-v2>\n";
+  } else if (style) {
     const GraduatedStyle& s = *style;
     const bool no_data = !s.no_data_label.empty();
     const std::string attr =
@@ -303,9 +338,15 @@ std::string style_sld(const GraduatedStyle& s, SymbolKind symbol, std::string_vi
       "http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n";
   out += "  <NamedLayer>\n    <se:Name>" + xml(layer_name) + "</se:Name>\n    <UserStyle>\n";
   out += "      <se:Name>" + xml(name) + "</se:Name>\n      <se:FeatureTypeStyle>\n";
-  for (std::size_t i = 0; i < s.classes.size(); ++i)
+  for (std::size_t i = 0; i < s.classes.size() && s.categories.empty(); ++i)
     append_sld_rule(out, s.classes[i].label, sld_filter(s, i), symbol, s.classes[i].color, s);
-  if (!s.no_data_label.empty())
+  for (const StyleCategory& c : s.categories)
+    append_sld_rule(out, c.label,
+                    "<ogc:PropertyIsEqualTo><ogc:PropertyName>" + xml(s.field) +
+                        "</ogc:PropertyName><ogc:Literal>" + xml(c.value) +
+                        "</ogc:Literal></ogc:PropertyIsEqualTo>",
+                    symbol, c.color, s);
+  if (!s.no_data_label.empty() && s.categories.empty())
     append_sld_rule(out, s.no_data_label,
                     "<ogc:PropertyIsNull><ogc:PropertyName>" + xml(s.field) +
                         "</ogc:PropertyName></ogc:PropertyIsNull>",

@@ -1,5 +1,7 @@
-// QGIS styles for exported layers, so the main layer opens readable: a graduated renderer on one
-// numeric field with the classes and colours of the rendered maps, a "no data" class, and field
+// QGIS styles for exported layers, so every layer opens readable: a graduated renderer on one
+// numeric field with the classes and colours of the rendered maps and a "no data" class, or a
+// categorized renderer on one field's values (a site's host type or fate), each with a legend
+// label a council reads; and field
 // aliases (full names of shortened Shapefile fields, descriptions with units). Produces the QML
 // QGIS loads (a .qml sidecar, or the styleQML column of a GeoPackage's layer_styles table) and
 // an equivalent SLD.
@@ -29,10 +31,21 @@ struct StyleClass {
   std::string label;  // legend text
 };
 
+// One value of a categorized style: features whose field equals `value` (its text; a number's
+// shortest text) are drawn in `color`.
+struct StyleCategory {
+  std::string value;
+  Rgb color;
+  std::string label;  // legend text
+};
+
 struct GraduatedStyle {
   std::string name;                 // style name shown by QGIS; the layer name when empty
-  std::string field;                // numeric field the colours follow
+  std::string field;                // numeric field the colours follow (any field: categories)
   std::vector<StyleClass> classes;  // increasing and contiguous
+  // When not empty, the style is categorized on `field` instead and `classes` is unused;
+  // features of another value are drawn in the no-data colour under no_data_label.
+  std::vector<StyleCategory> categories;
   // Features whose field is NULL are drawn in this class; QGIS's graduated renderer would
   // otherwise leave them out, and on a coverage map they are the ones that matter (no reach).
   // Empty label: not drawn.
@@ -53,8 +66,11 @@ struct FieldAlias {
 GraduatedStyle graduated_style(std::string field, const Classes& classes, std::string_view units,
                                int decimals = -1);
 
-// Throws InputError(what, "style", problem) on an empty field name, no classes, NaN or
-// non-increasing bounds, or classes that leave a gap or overlap.
+// A categorized style on `field`, one category per (value, label, colour) in order.
+GraduatedStyle categorized_style(std::string field, std::vector<StyleCategory> categories);
+
+// Throws InputError(what, "style", problem) on an empty field name, no classes (or categories),
+// NaN or non-increasing bounds, classes that leave a gap or overlap, or a category listed twice.
 void check_style(const GraduatedStyle& style, const std::string& what);
 
 // A QML document for a layer: the graduated renderer when `style` is set, and the aliases. With

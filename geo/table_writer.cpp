@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "geo/detail/atomic_file.hpp"
@@ -22,7 +23,7 @@ void write_cell(std::ostream& out, const FieldColumn& column, std::size_t row) {
           out.write(buffer,
                     std::to_chars(buffer, buffer + sizeof buffer, values[row]).ptr - buffer);
         } else if constexpr (std::is_same_v<T, double>) {
-          out << format_real(values[row]);
+          out << format_real(rounded(values[row], decimals_of(column)));
         } else if constexpr (std::is_same_v<T, std::string>) {
           out << csv_field(values[row]);
         } else {
@@ -54,6 +55,36 @@ std::string format_real(double value) {
   char buffer[32];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
+}
+
+nlohmann::json table_json(std::string_view name, std::span<const FieldColumn> columns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FieldColumn& c : columns) {
+    nlohmann::json values = nlohmann::json::array();
+    std::visit(
+        [&](const auto& vs) {
+          using T = typename std::decay_t<decltype(vs)>::value_type;
+          const int decimals = decimals_of(c);
+          for (const auto& v : vs) {
+            if constexpr (std::is_same_v<T, double>) {
+              if (std::isfinite(v))
+                values.push_back(rounded(v, decimals));
+              else
+                values.push_back(nullptr);
+            } else {
+              values.push_back(static_cast<T>(v));
+            }
+          }
+        },
+        c.values);
+    out.push_back({{"name", c.name},
+                   {"type", to_string(c.kind())},
+                   {"unit", c.unit},
+                   {"description", c.description},
+                   {"values", std::move(values)}});
+  }
+  const std::size_t rows = columns.empty() ? 0 : columns.front().size();
+  return {{"name", name}, {"rows", rows}, {"columns", std::move(out)}};
 }
 
 void write_csv(std::ostream& out, std::span<const FieldColumn> columns) {

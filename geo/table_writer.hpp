@@ -1,13 +1,17 @@
-// CSV tables a planner opens in a spreadsheet, QGIS or pandas: RFC 4180 quoting and CRLF line
-// ends, UTF-8, '.' as decimal point whatever the locale, columns in the order given, NaN as an
-// empty cell. Files appear whole or not at all (written aside, then renamed).
+// Tables as covsim writes them, the one place for both text forms: CSV a planner opens in a
+// spreadsheet, QGIS or pandas (RFC 4180 quoting and CRLF line ends, UTF-8, '.' as decimal point
+// whatever the locale, columns in the order given, NaN as an empty cell; files appear whole or
+// not at all), and the same columns as JSON. Both round reals to the column's precision
+// (decimals_of in geo/field_column.hpp).
 //
 //   write_csv("coverage.csv", {FieldColumn::text("code", t.code),
 //                              FieldColumn::real("minutes", minutes, "", "min")});
+//   nlohmann::json j = table_json("communes", columns);
 #pragma once
 
 #include <filesystem>
 #include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,15 +27,20 @@ struct CsvOptions {
   bool utf8_bom = false;
 };
 
-// Header row of column names, then one row per value. Reals use the shortest text that reads
-// back to the same double; booleans are "true"/"false". Throws InputError on inconsistent
-// columns (see check_columns) before creating anything, and OutputError naming the path when
-// it cannot be written or exists without options.overwrite.
+// Header row of column names, then one row per value. Reals are rounded to decimals_of(column),
+// then written in the shortest text that reads back to the rounded double; booleans are
+// "true"/"false". Throws InputError on inconsistent columns (see check_columns) before creating
+// anything, and OutputError naming the path when it cannot be written or exists without
+// options.overwrite.
 void write_csv(const std::filesystem::path& path, std::span<const FieldColumn> columns,
                const CsvOptions& options = {});
 
 // The same table on a stream (no checks beyond the columns', no atomicity).
 void write_csv(std::ostream& out, std::span<const FieldColumn> columns);
+
+// {"name", "rows", "columns": [{"name", "type" (to_string(FieldKind)), "unit", "description",
+// "values": [...]}]}: reals rounded as in CSV, NaN as null, booleans as JSON booleans.
+nlohmann::json table_json(std::string_view name, std::span<const FieldColumn> columns);
 
 // One CSV field: quoted when it holds a comma, a quote, CR or LF, or begins or ends with a space
 // (spreadsheets trim those), with inner quotes doubled.

@@ -120,7 +120,8 @@ void check_layer(const VectorLayer& layer, VectorFormat format, const std::strin
                      [&](const FieldColumn& c) { return c.name == layer.style->field; });
     if (column == layer.columns.end())
       throw InputError(file, at, "style field '" + layer.style->field + "' is not a column");
-    if (column->kind() != FieldKind::integer && column->kind() != FieldKind::real)
+    if (layer.style->categories.empty() && column->kind() != FieldKind::integer &&
+        column->kind() != FieldKind::real)
       throw InputError(file, at,
                        "style field '" + layer.style->field + "' is " +
                            std::string(to_string(column->kind())) + ", not a number");

@@ -37,7 +37,8 @@ PlanFigures plan_figures(std::string label, const CommuneCoverage& coverage);
 struct CompareOptions {
   std::vector<float> thresholds_minutes{15, 20, 30};
   // Minutes closer or farther that count as a change; below, a commune is unchanged (saved runs
-  // round-trip exactly, so a plan compared with itself shows no change at any tolerance).
+  // hold minutes to 0.1 and exact reach flags, so a plan compared with its saved run shows no
+  // change at any tolerance of 0.05 min or more).
   double tolerance_minutes = 0.5;
   std::string group_key = "epci";  // the groups compared side by side ("" for none)
 };

@@ -298,4 +298,29 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
   }
 }
 
+CoverageLoss coverage_loss(const CommuneCoverage& before, const CommuneCoverage& after) {
+  CoverageLoss loss;
+  loss.reach.resize(before.size());
+  loss.permanence.resize(before.size());
+  for (geo::CommuneId c = 0; c < before.size(); ++c) {
+    loss.reach[c] = lost_reach(before, after, c);
+    loss.permanence[c] = lost_permanence(before, after, c);
+  }
+  return loss;
+}
+
+std::vector<geo::CommuneId> CoverageLoss::losing_reach(std::size_t threshold) const {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < reach.size(); ++c)
+    if (loses_reach(c, threshold)) out.push_back(c);
+  return out;
+}
+
+std::vector<geo::CommuneId> CoverageLoss::losing_permanence() const {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < permanence.size(); ++c)
+    if (permanence[c]) out.push_back(c);
+  return out;
+}
+
 }  // namespace covsim::sim

@@ -25,7 +25,7 @@
 // Presence: hours a month that advisors hold a permanence in the commune itself (fixed sites'
 // weekly hours × weeks_per_month, plus roaming stops' hours); has_permanence when above 0. After
 // renewal, a commune loses reach within T when reached before and not after, and loses its
-// permanence when it had one before and none after (loses_reach, loses_permanence).
+// permanence when it had one before and none after (lost_reach, lost_permanence, CoverageLoss).
 //
 // Gini of access over a group (population-weighted; communes sorted by access, F_i the
 // population of the communes before i, P the group's population, S = Σ P_i A_i):
@@ -77,15 +77,35 @@ struct CommuneCoverage {
   }
 };
 
-// The two losses a renewal causes, defined once for every output.
-inline bool loses_reach(const CommuneCoverage& before, const CommuneCoverage& after,
-                        geo::CommuneId c, std::size_t threshold) {
-  return before.reached_within(c, threshold) && !after.reached_within(c, threshold);
+// The two losses a renewal causes, defined once: bit t set when commune c is reached within
+// threshold t before and not after; true when it had a permanence before and none after.
+// Hot loops (a sweep's draws, a reallocation) call these per commune; every output reads the
+// CoverageLoss below, computed once per renewal round.
+inline std::uint8_t lost_reach(const CommuneCoverage& before, const CommuneCoverage& after,
+                               geo::CommuneId c) {
+  return before.reached[c] & static_cast<std::uint8_t>(~after.reached[c]);
 }
-inline bool loses_permanence(const CommuneCoverage& before, const CommuneCoverage& after,
-                             geo::CommuneId c) {
+inline bool lost_permanence(const CommuneCoverage& before, const CommuneCoverage& after,
+                            geo::CommuneId c) {
   return before.has_permanence[c] && !after.has_permanence[c];
 }
+
+// Per commune (CommuneId), what a renewal round takes: lost_reach and lost_permanence of every
+// commune.
+struct CoverageLoss {
+  std::vector<std::uint8_t> reach;       // bit t: loses reach within thresholds_minutes[t]
+  std::vector<std::uint8_t> permanence;  // 1: loses its own permanence
+
+  bool loses_reach(geo::CommuneId c, std::size_t threshold) const {
+    return (reach[c] >> threshold) & 1u;
+  }
+  bool loses_permanence(geo::CommuneId c) const { return permanence[c] != 0; }
+  // The communes losing reach within `threshold` (their permanence), by id.
+  std::vector<geo::CommuneId> losing_reach(std::size_t threshold) const;
+  std::vector<geo::CommuneId> losing_permanence() const;
+};
+
+CoverageLoss coverage_loss(const CommuneCoverage& before, const CommuneCoverage& after);
 
 // Summary rows: row 0 is the whole territory, then every group of every grouping of the
 // territory, in grouping order (CoverageModel::group_rows names them). Per-threshold figures

@@ -465,14 +465,14 @@ void Reallocator::absorb_outside_teams(std::span<const std::uint8_t> active, std
     return p != kNoPost && team_of_[p] != kNone && scratch.replanned[team_of_[p]];
   };
   for (geo::CommuneId c = 0; c < n; ++c)
-    if (!replanned_team(c) &&
-        (loses_reach(baseline_, out, c, threshold) || loses_permanence(baseline_, out, c)))
+    if (!replanned_team(c) && (((lost_reach(baseline_, out, c) >> threshold) & 1u) ||
+                               sim::lost_permanence(baseline_, out, c)))
       orphans.push_back(c);
   scratch.orphans = static_cast<std::uint32_t>(orphans.size());
   if (orphans.empty()) return;
   // Lost permanences first, then communes that only lost reach; largest first in each.
   const std::vector<double>& population = territory_.population;
-  auto lost_permanence = [&](geo::CommuneId c) { return loses_permanence(baseline_, out, c); };
+  auto lost_permanence = [&](geo::CommuneId c) { return sim::lost_permanence(baseline_, out, c); };
   std::sort(orphans.begin(), orphans.end(), [&](geo::CommuneId a, geo::CommuneId b) {
     if (lost_permanence(a) != lost_permanence(b)) return lost_permanence(a);
     return population[a] != population[b] ? population[a] > population[b] : a < b;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <cstdio>
 
 #include "geo/error.hpp"
 #include "sim/detail/summary_rows.hpp"
@@ -12,6 +12,19 @@ namespace covsim::sim {
 namespace {
 
 double minutes_or_nan(float m) { return std::isfinite(m) ? m : std::nan(""); }
+
+std::string minutes_label(float m) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(m));
+  return buf;
+}
+
+std::vector<std::string> fates(const RenewalImpact& im, const std::vector<PostId>& post_of_row) {
+  std::vector<std::string> out;
+  out.reserve(post_of_row.size());
+  for (const PostId p : post_of_row) out.emplace_back(im.active[p] ? "kept" : "lost");
+  return out;
+}
 
 }  // namespace
 
@@ -38,6 +51,7 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
   im.before = realloc.baseline();
   model.summarise(im.before, scratch.coverage, im.before_groups);
   model.summarise(im.after, scratch.coverage, im.after_groups);
+  im.loss = coverage_loss(im.before, im.after);
 
   const std::size_t nt = model.options().thresholds_minutes.size();
   const detail::SummaryRows rows(territory);
@@ -45,7 +59,7 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
   im.priority_population_losing.assign(rows.size() * nt, 0.0);
   im.communes_losing.assign(rows.size() * nt, 0);
   for (geo::CommuneId c = 0; c < territory.size(); ++c) {
-    const std::uint8_t lost = im.before.reached[c] & ~im.after.reached[c];
+    const std::uint8_t lost = im.loss.reach[c];
     if (lost == 0) continue;
     rows.for_each(c, [&](std::size_t row) {
       for (std::size_t t = 0; t < nt; ++t)
@@ -60,7 +74,7 @@ RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& realloc
   im.population_losing_permanence.assign(rows.size(), 0.0);
   im.communes_losing_permanence.assign(rows.size(), 0);
   for (geo::CommuneId c = 0; c < territory.size(); ++c)
-    if (loses_permanence(im.before, im.after, c))
+    if (im.loss.loses_permanence(c))
       rows.for_each(c, [&](std::size_t row) {
         im.population_losing_permanence[row] += territory.population[c];
         ++im.communes_losing_permanence[row];
@@ -97,12 +111,13 @@ Table impact_posts_table(const RenewalImpact& im, const RenewalPlan& plan, const
   add_texts(t, "id", "Post id.", std::move(id));
   add_texts(t, "host_name", "Host structure.", std::move(host));
   add_texts(t, "host_type", "Host type.", std::move(type));
-  add_numbers(t, "weekly_hours", ColumnType::real, "h/week", "Contract hours.", std::move(hours));
+  add_numbers(t, "weekly_hours", geo::FieldKind::real, "h/week", "Contract hours.",
+              std::move(hours));
   add_texts(t, "fate", "kept or lost by the rules or post table; random: decided by a probability.",
             std::move(fate));
   add_texts(t, "rule", "Name of the first matching rule; empty when the post table decided.",
             std::move(rule));
-  add_numbers(t, "continues", ColumnType::flag, "", "1 when the post works after renewal.",
+  add_numbers(t, "continues", geo::FieldKind::boolean, "", "1 when the post works after renewal.",
               std::move(continues));
   return t;
 }
@@ -120,9 +135,7 @@ Table impact_losses_table(const RenewalImpact& im, const Reallocator& realloc) {
     for (geo::CommuneId c = 0; c < territory.size(); ++c) {
       // Reach within each threshold, then the permanence (k == th.size()).
       const bool permanence = k == th.size();
-      if (permanence ? !loses_permanence(im.before, im.after, c)
-                     : !loses_reach(im.before, im.after, c, k))
-        continue;
+      if (permanence ? !im.loss.loses_permanence(c) : !im.loss.loses_reach(c, k)) continue;
       loss.push_back(permanence ? "permanence" : "reach");
       threshold.push_back(permanence ? NAN : th[k]);
       presence_before.push_back(im.before.presence_hours_per_month[c]);
@@ -150,21 +163,21 @@ Table impact_losses_table(const RenewalImpact& im, const Reallocator& realloc) {
             "reach: no permanence within the threshold any more; permanence: the commune's own "
             "permanence closes.",
             std::move(loss));
-  add_numbers(t, "threshold_minutes", ColumnType::real, "min",
+  add_numbers(t, "threshold_minutes", geo::FieldKind::real, "min",
               "Reach threshold lost; empty for a lost permanence.", std::move(threshold));
-  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+  add_numbers(t, "population", geo::FieldKind::real, "inhabitants", "Population.",
               std::move(population));
-  add_numbers(t, "priority_population", ColumnType::real, "inhabitants",
+  add_numbers(t, "priority_population", geo::FieldKind::real, "inhabitants",
               "Inhabitants of priority areas (QPV, ZRR).", std::move(priority));
-  add_numbers(t, "minutes_before", ColumnType::real, "min",
+  add_numbers(t, "minutes_before", geo::FieldKind::real, "min",
               "Minutes to the nearest permanence counting as reach before renewal; empty beyond "
               "the cut-off.",
               std::move(before));
-  add_numbers(t, "minutes_after", ColumnType::real, "min",
+  add_numbers(t, "minutes_after", geo::FieldKind::real, "min",
               "The same after renewal; empty beyond the cut-off.", std::move(after));
-  add_numbers(t, "presence_hours_before", ColumnType::real, "h/month",
+  add_numbers(t, "presence_hours_before", geo::FieldKind::real, "h/month",
               "Advisor hours held in the commune before renewal.", std::move(presence_before));
-  add_numbers(t, "presence_hours_after", ColumnType::real, "h/month",
+  add_numbers(t, "presence_hours_after", geo::FieldKind::real, "h/month",
               "Advisor hours held in the commune after renewal.", std::move(presence_after));
   return t;
 }
@@ -196,25 +209,25 @@ Table impact_groups_table(const RenewalImpact& im, const Reallocator& realloc) {
   add_texts(t, "grouping", "Grouping key; \"all\" for the territory.", std::move(grouping));
   add_texts(t, "code", "Group code.", std::move(code));
   add_texts(t, "name", "Group name.", std::move(gname));
-  add_numbers(t, "threshold_minutes", ColumnType::real, "min", "Reach threshold.",
+  add_numbers(t, "threshold_minutes", geo::FieldKind::real, "min", "Reach threshold.",
               std::move(threshold));
-  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+  add_numbers(t, "population", geo::FieldKind::real, "inhabitants", "Population.",
               std::move(population));
-  add_numbers(t, "reached_before", ColumnType::real, "inhabitants",
+  add_numbers(t, "reached_before", geo::FieldKind::real, "inhabitants",
               "Population reached within the threshold before renewal.", std::move(before));
-  add_numbers(t, "reached_after", ColumnType::real, "inhabitants",
+  add_numbers(t, "reached_after", geo::FieldKind::real, "inhabitants",
               "Population reached within the threshold after renewal and reallocation.",
               std::move(after));
-  add_numbers(t, "population_losing_reach", ColumnType::real, "inhabitants",
+  add_numbers(t, "population_losing_reach", geo::FieldKind::real, "inhabitants",
               "Population reached before and not after.", std::move(losing));
-  add_numbers(t, "priority_population_losing_reach", ColumnType::real, "inhabitants",
+  add_numbers(t, "priority_population_losing_reach", geo::FieldKind::real, "inhabitants",
               "Priority-area population reached before and not after.", std::move(priority));
-  add_numbers(t, "communes_losing_reach", ColumnType::integer, "communes",
+  add_numbers(t, "communes_losing_reach", geo::FieldKind::integer, "communes",
               "Communes reached before and not after.", std::move(communes));
-  add_numbers(t, "population_losing_permanence", ColumnType::real, "inhabitants",
+  add_numbers(t, "population_losing_permanence", geo::FieldKind::real, "inhabitants",
               "Population of communes whose own permanence closes (any threshold).",
               std::move(permanence_population));
-  add_numbers(t, "communes_losing_permanence", ColumnType::integer, "communes",
+  add_numbers(t, "communes_losing_permanence", geo::FieldKind::integer, "communes",
               "Communes whose own permanence closes (any threshold).",
               std::move(permanence_communes));
   return t;
@@ -237,39 +250,52 @@ Table impact_absorbed_table(const RenewalImpact& im, const Reallocator& realloc)
   add_texts(t, "code", "Absorbed commune code.", std::move(code));
   add_texts(t, "name", "Absorbed commune name.", std::move(cname));
   add_texts(t, "post", "Id of the absorbing post.", std::move(post));
-  add_numbers(t, "minutes", ColumnType::real, "min",
+  add_numbers(t, "minutes", geo::FieldKind::real, "min",
               "From the commune to the absorbing advisor's nearest kept place.",
               std::move(minutes));
-  add_numbers(t, "presence_hours", ColumnType::real, "h/week", "Weekly presence in the commune.",
-              std::move(presence));
-  add_numbers(t, "travel_hours", ColumnType::real, "h/week",
+  add_numbers(t, "presence_hours", geo::FieldKind::real, "h/week",
+              "Weekly presence in the commune.", std::move(presence));
+  add_numbers(t, "travel_hours", geo::FieldKind::real, "h/week",
               "Weekly driving of the advisor for it.", std::move(travel));
   return t;
 }
 
-nlohmann::json to_json(const RenewalImpact& im, const RenewalPlan& plan,
-                       const Reallocator& realloc) {
-  const CoverageModel& model = realloc.model();
-  const RunResult before = make_run_result(realloc.territory(), realloc.posts(), realloc.base(),
-                                           model, im.before, im.before_groups);
-  const RunResult after = make_run_result(realloc.territory(), realloc.posts(), im.after_deployment,
-                                          model, im.after, im.after_groups);
-  nlohmann::json j;
-  j["policy"] = name(im.options.policy);
-  j["threshold_minutes"] = model.options().thresholds_minutes[im.threshold];
-  j["random_posts_read_as"] = im.options.random_kept ? "renewed" : "lost";
-  j["random_posts"] = im.random_posts;
-  j["orphans"] = im.orphans;
-  j["hours_moved"] = im.hours_moved;
-  j["groups_replanned"] = im.groups_replanned;
-  j["notes"] = im.notes;
-  j["before"] = to_json(before);
-  j["after"] = to_json(after);
-  j["tables"] = {{"posts", to_json(impact_posts_table(im, plan, realloc.posts()))},
-                 {"losses", to_json(impact_losses_table(im, realloc))},
-                 {"groups", to_json(impact_groups_table(im, realloc))},
-                 {"absorbed", to_json(impact_absorbed_table(im, realloc))}};
-  return j;
+void add_renewal_columns(Table& table, const RenewalImpact& im, const std::vector<float>& th) {
+  const std::size_t n = im.before.size();
+  std::vector<double> after(n), loses(n), presence(n), has_permanence(n), loses_permanence(n);
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    after[c] = minutes_or_nan(im.after.nearest_minutes[c]);
+    loses[c] = im.loss.loses_reach(c, im.threshold);
+    presence[c] = im.after.presence_hours_per_month[c];
+    has_permanence[c] = im.after.has_permanence[c];
+    loses_permanence[c] = im.loss.loses_permanence(c);
+  }
+  add_numbers(table, "after_nearest_minutes", geo::FieldKind::real, "min",
+              "Minutes to the nearest active site after renewal (empty beyond the cut-off).",
+              std::move(after));
+  add_numbers(
+      table, "loses_reach", geo::FieldKind::boolean, "",
+      "Reached within " + minutes_label(th[im.threshold]) + " min before renewal, not after.",
+      std::move(loses));
+  add_numbers(table, "after_presence_hours_per_month", geo::FieldKind::real, "h/month",
+              "Hours a month advisors hold a permanence in the commune after renewal.",
+              std::move(presence));
+  add_numbers(table, "after_has_permanence", geo::FieldKind::boolean, "",
+              "1 when an advisor still holds a permanence in the commune after renewal.",
+              std::move(has_permanence));
+  add_numbers(table, "loses_permanence", geo::FieldKind::boolean, "",
+              "1 when the commune had a permanence before renewal and none after.",
+              std::move(loses_permanence));
+}
+
+void add_fate_columns(RunResult& base, const Deployment& d, const RenewalImpact& im) {
+  const std::string what = "kept or lost in the renewal round (the post's fate).";
+  add_texts(base.sites, "fate", what, fates(im, d.site_post));
+  std::vector<PostId> stop_post;
+  for (CircuitId c = 0; c < d.circuits(); ++c)
+    stop_post.insert(stop_post.end(), d.stops(c).size(), d.circuit_post[c]);
+  add_texts(base.stops, "fate", what, fates(im, stop_post));
+  add_texts(base.circuits, "fate", what, fates(im, d.circuit_post));
 }
 
 }  // namespace covsim::sim

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -41,6 +40,7 @@ struct RenewalImpact {
   std::uint32_t random_posts = 0;    // posts whose fate random_kept settled
   Deployment after_deployment;       // active posts only, after reallocation
   CommuneCoverage before, after;
+  CoverageLoss loss;  // per commune: reach and permanence lost, for every output to read
   GroupCoverage before_groups, after_groups;
   // Reallocation.
   std::uint32_t orphans = 0;
@@ -77,9 +77,13 @@ Table impact_groups_table(const RenewalImpact& impact, const Reallocator& reallo
 // One row per absorbed commune: commune, absorbing post, minutes, weekly presence and travel.
 Table impact_absorbed_table(const RenewalImpact& impact, const Reallocator& reallocator);
 
-// {"policy", "threshold_minutes", "random_posts_read_as", "notes", "before": RunResult,
-//  "after": RunResult, "tables": {"posts", "losses", "groups", "absorbed"}}
-nlohmann::json to_json(const RenewalImpact& impact, const RenewalPlan& plan,
-                       const Reallocator& reallocator);
+// The round's columns of the run's commune table (row = CommuneId): after_nearest_minutes,
+// loses_reach (within the impact's threshold), after_presence_hours_per_month,
+// after_has_permanence, loses_permanence.
+void add_renewal_columns(Table& communes, const RenewalImpact& impact,
+                         const std::vector<float>& thresholds_minutes);
+// A "fate" column ("kept" or "lost" in the round) on the sites, stops and circuits tables of
+// the base deployment's RunResult.
+void add_fate_columns(RunResult& base, const Deployment& deployment, const RenewalImpact& impact);
 
 }  // namespace covsim::sim

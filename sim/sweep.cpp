@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <cstdio>
 
 #include "geo/error.hpp"
 #include "sim/streaming_summary.hpp"
@@ -70,9 +70,12 @@ std::string number_text(double v) {
   return std::string(buf, end);
 }
 
+// "60 % non-renewal, 20 min, absorb": the words a planner reads in a legend or a table.
 std::string cell_label(const SweepCell& c) {
-  return "rate " + (c.non_renewal_rate ? number_text(*c.non_renewal_rate) : "own") + ", " +
-         number_text(c.threshold_minutes) + " min, " + std::string(name(c.policy));
+  char rate[32];
+  if (c.non_renewal_rate) std::snprintf(rate, sizeof rate, "%g", 100 * *c.non_renewal_rate);
+  return (c.non_renewal_rate ? std::string(rate) + " % non-renewal" : "posts' own probabilities") +
+         ", " + number_text(c.threshold_minutes) + " min, " + std::string(name(c.policy));
 }
 
 // The count and six statistics of each Summary as columns.
@@ -93,25 +96,19 @@ void add_summary_columns(Table& t, const std::string& unit, const std::string& o
   };
   std::vector<double> count;
   for (const Summary* s : summaries) count.push_back(static_cast<double>(s->count));
-  add_numbers(t, "count", ColumnType::integer, "draws",
+  add_numbers(t, "count", geo::FieldKind::integer, "draws",
               "Draws with a value (NaN ones are left out).", std::move(count));
   for (const Stat& st : kStats) {
     std::vector<double> values;
     for (const Summary* s : summaries) values.push_back(s->*st.field);
-    add_numbers(t, st.name, ColumnType::real, unit, st.what + of + ".", std::move(values));
+    add_numbers(t, st.name, geo::FieldKind::real, unit, st.what + of + ".", std::move(values));
   }
   std::vector<double> resolution;
   for (const Summary* s : summaries) resolution.push_back(s->resolution);
-  add_numbers(t, "resolution", ColumnType::real, unit,
+  add_numbers(t, "resolution", geo::FieldKind::real, unit,
               "0: exact percentiles; otherwise p5, p50 and p95 were read from a histogram of the "
               "draws and lie within this of the exact ones.",
               std::move(resolution));
-}
-
-nlohmann::json summary_json(const Summary& s) {
-  return {{"count", s.count}, {"missing", s.missing}, {"mean", s.mean},
-          {"min", s.min},     {"p5", s.p5},           {"p50", s.p50},
-          {"p95", s.p95},     {"max", s.max},         {"resolution", s.resolution}};
 }
 
 }  // namespace
@@ -275,12 +272,12 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
                                  std::min(before.nearest_minutes[c], cap);
             weighted_change += territory.population[c] * change;
             w.minutes[c] += std::llround(change * kFixedPoint);
-            if (loses_permanence(before, w.after, c)) {
+            if (lost_permanence(before, w.after, c)) {
               f[kPopulationLosingPermanence] += territory.population[c];
               f[kCommunesLosingPermanence] += 1;
               ++w.permanence_losses[c];
             }
-            const std::uint8_t lost = before.reached[c] & ~w.after.reached[c];
+            const std::uint8_t lost = lost_reach(before, w.after, c);
             if (lost == 0) continue;
             for (std::size_t t = 0; t < nt; ++t) {
               if (!((lost >> t) & 1u)) continue;
@@ -385,12 +382,12 @@ Table sweep_cells_table(const SweepResult& result) {
   }
   Table t;
   t.name = "sweep_cells";
-  add_numbers(t, "cell", ColumnType::integer, "", "Cell index.", std::move(index));
-  add_numbers(t, "non_renewal_rate", ColumnType::real, "",
+  add_numbers(t, "cell", geo::FieldKind::integer, "", "Cell index.", std::move(index));
+  add_numbers(t, "non_renewal_rate", geo::FieldKind::real, "",
               "Probability that a random post does not renew; empty: each post's own "
               "probability.",
               std::move(rate));
-  add_numbers(t, "threshold_minutes", ColumnType::real, "min", "Reach threshold T.",
+  add_numbers(t, "threshold_minutes", geo::FieldKind::real, "min", "Reach threshold T.",
               std::move(threshold));
   add_texts(t, "policy", "Reallocation policy: " + allowed_reallocation_policies() + ".",
             std::move(policy));
@@ -412,7 +409,7 @@ Table sweep_figures_table(const SweepResult& result) {
     }
   Table t;
   t.name = "sweep_figures";
-  add_numbers(t, "cell", ColumnType::integer, "", "Cell index.", std::move(cell));
+  add_numbers(t, "cell", geo::FieldKind::integer, "", "Cell index.", std::move(cell));
   add_texts(t, "parameters", "Non-renewal rate, threshold and policy of the cell.",
             std::move(label));
   add_texts(t, "figure", "Figure name.", std::move(figure));
@@ -436,9 +433,9 @@ Table sweep_groups_table(const SweepResult& result, std::size_t cell) {
   add_texts(t, "grouping", "Grouping key; \"all\" for the territory.", result.rows.grouping);
   add_texts(t, "code", "Group code.", result.rows.code);
   add_texts(t, "name", "Group name.", result.rows.name);
-  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+  add_numbers(t, "population", geo::FieldKind::real, "inhabitants", "Population.",
               result.row_population);
-  add_numbers(t, "without_reach_before", ColumnType::real, "inhabitants",
+  add_numbers(t, "without_reach_before", geo::FieldKind::real, "inhabitants",
               "Population without reach within T before renewal.", std::move(before));
   add_summary_columns(t, "inhabitants", "the population without reach within T", summaries);
   return t;
@@ -451,18 +448,18 @@ Table sweep_communes_table(const SweepResult& result, const geo::Territory& terr
   t.name = "sweep_communes";
   add_texts(t, "code", "Commune code (INSEE).", territory.code);
   add_texts(t, "name", "Commune name.", territory.name);
-  add_numbers(t, "population", ColumnType::real, "inhabitants", "Population.",
+  add_numbers(t, "population", geo::FieldKind::real, "inhabitants", "Population.",
               territory.population);
-  add_numbers(t, "priority_population", ColumnType::real, "inhabitants",
+  add_numbers(t, "priority_population", geo::FieldKind::real, "inhabitants",
               "Inhabitants of priority areas (QPV, ZRR).", territory.priority_population);
-  add_numbers(t, "loss_probability", ColumnType::real, "",
+  add_numbers(t, "loss_probability", geo::FieldKind::real, "",
               "Share of draws in which the commune is reached within T before renewal "
               "and not after.",
               cr.loss_probability);
-  add_numbers(t, "permanence_loss_probability", ColumnType::real, "",
+  add_numbers(t, "permanence_loss_probability", geo::FieldKind::real, "",
               "Share of draws in which the commune's own permanence closes.",
               cr.permanence_loss_probability);
-  add_numbers(t, "expected_minutes_change", ColumnType::real, "min",
+  add_numbers(t, "expected_minutes_change", geo::FieldKind::real, "min",
               "Mean over draws of the change of minutes to the nearest permanence, both "
               "capped at the travel table's cut-off of " +
                   number_text(result.cutoff_minutes) + " min.",
@@ -470,34 +467,13 @@ Table sweep_communes_table(const SweepResult& result, const geo::Territory& terr
   return t;
 }
 
-nlohmann::json to_json(const SweepResult& result, const geo::Territory& territory) {
-  nlohmann::json j;
-  j["seed"] = result.seed;
-  j["draws"] = result.draws;
-  j["percentile_method"] =
-      "linear interpolation between closest ranks (Hyndman-Fan type 7); where a figure's "
-      "resolution is not 0, read from a histogram of the draws and within that of the exact value";
-  j["thresholds_minutes"] = result.thresholds_minutes;
-  j["cutoff_minutes"] = result.cutoff_minutes;
-  nlohmann::json cells = nlohmann::json::array();
-  const std::vector<FigureInfo>& info = sweep_figures();
-  for (std::size_t i = 0; i < result.cells.size(); ++i) {
-    const CellResult& cr = result.cells[i];
-    nlohmann::json c;
-    c["non_renewal_rate"] =
-        cr.cell.non_renewal_rate ? nlohmann::json(*cr.cell.non_renewal_rate) : nlohmann::json();
-    c["threshold_minutes"] = cr.cell.threshold_minutes;
-    c["policy"] = name(cr.cell.policy);
-    nlohmann::json figures = nlohmann::json::object();
-    for (std::size_t k = 0; k < info.size(); ++k)
-      figures[info[k].name] = summary_json(cr.figures[k]);
-    c["figures"] = std::move(figures);
-    c["groups"] = to_json(sweep_groups_table(result, i));
-    c["communes"] = to_json(sweep_communes_table(result, territory, i));
-    cells.push_back(std::move(c));
-  }
-  j["cells"] = std::move(cells);
-  return j;
+void add_sweep_columns(Table& communes, const SweepResult& result, std::size_t cell) {
+  const CellResult& cr = result.cells.at(cell);
+  const std::string draws = "Share of sweep draws (" + cell_label(cr.cell) + ") in which ";
+  add_numbers(communes, "loss_probability", geo::FieldKind::real, "",
+              draws + "the commune loses reach.", cr.loss_probability);
+  add_numbers(communes, "permanence_loss_probability", geo::FieldKind::real, "",
+              draws + "the commune loses its permanence.", cr.permanence_loss_probability);
 }
 
 }  // namespace covsim::sim

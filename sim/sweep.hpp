@@ -4,7 +4,7 @@
 // expected change of minutes, per group the distribution of population without reach.
 //
 //   SweepResult r = run_sweep(plan, reallocator, {.seed = 7, .draws = 1000, .grid = grid});
-//   std::string json = to_json(r, territory).dump();
+//   geo::write_csv(std::cout, sweep_figures_table(r).columns);
 //
 // Reproducible: draw d of every cell renews the posts by uniform(seed, d, post key) (see
 // sim/renewal.hpp), so the same seed gives identical output whatever the thread count, and the
@@ -46,9 +46,9 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "geo/progress.hpp"
@@ -146,9 +146,13 @@ Table sweep_groups_table(const SweepResult& result, std::size_t cell);
 Table sweep_communes_table(const SweepResult& result, const geo::Territory& territory,
                            std::size_t cell);
 
-// {"seed", "draws", "percentile_method", "thresholds_minutes", "cutoff_minutes",
-//  "cells": [{"non_renewal_rate", "threshold_minutes", "policy", "figures": {name: {count,
-//  missing, mean, min, p5, p50, p95, max, resolution}}, "groups": table, "communes": table}]}
-nlohmann::json to_json(const SweepResult& result, const geo::Territory& territory);
+// Cell `cell`'s loss_probability and permanence_loss_probability as columns of the run's
+// commune table (row = CommuneId), their descriptions naming the cell's parameters.
+void add_sweep_columns(Table& communes, const SweepResult& result, std::size_t cell);
+
+// How the percentiles of every figure are read, for outputs to state.
+inline constexpr std::string_view kPercentileMethod =
+    "linear interpolation between closest ranks (Hyndman-Fan type 7); where a figure's "
+    "resolution is not 0, read from a histogram of the draws and within that of the exact value";
 
 }  // namespace covsim::sim

@@ -187,6 +187,38 @@ TEST(Cli, GenerateWritesExactlyTheNamedFileAndKeepsAnExistingOne) {
   EXPECT_FALSE(std::filesystem::exists(dir / "mfile.gpkg"));
 }
 
+// Every file a vector format writes is planned before any work: an existing GeoJSON layer, a
+// Shapefile part or a QGIS style sidecar (after-renewal layers included) stops the run at once
+// with exit 4, before a single line of progress, and stays as it was. Those were once refused
+// only after the whole run.
+TEST(Cli, AnExistingVectorOutputOfAnyFormatStopsTheRunBeforeAnyWork) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"geojson", "coverage_communes.geojson"}, {"geojson", "coverage_stops.geojson"},
+      {"geojson", "coverage_sites.qml"},        {"shp", "coverage_circuits.dbf"},
+      {"shp", "coverage_after_sites.shp"},      {"gpkg", "coverage.gpkg"}};
+  for (const auto& [format, existing] : cases) {
+    SCOPED_TRACE(existing);
+    test::TempDir dir;
+    const std::filesystem::path scenario = dir / "s.yaml";
+    std::ofstream(scenario) << "territory: {synthetic: {seed: 2, communes: 40}}\n"
+                               "posts: {list: [{id: A, host_type: commune, home_commune: '99001'}"
+                               ", {id: B, host_type: association, home_commune: '99020', "
+                               "renewal: not_renewed}]}\n"
+                               "renewal: {rules: []}\n"
+                               "output: {dir: out, maps: [], tables: false, vector: ["
+                            << format << "]}\n";
+    std::filesystem::create_directories(dir / "out");
+    const std::filesystem::path file = dir / "out" / existing;
+    std::ofstream(file) << "a planner's file";
+    const Outcome o = covsim_cli({"run", scenario.string()});
+    EXPECT_EQ(o.exit_code, 4);
+    expect_one_line_error(o, file.string() + ": already exists");
+    EXPECT_EQ(o.out, "") << "nothing computed, not even the scenario announced";
+    EXPECT_EQ(slurp(file), "a planner's file");
+    EXPECT_EQ(test::files_in(dir / "out").size(), 1u);
+  }
+}
+
 TEST(Cli, ExportReplacesAnExistingFileOnlyWithOverwrite) {
   test::TempDir dir;
   const std::string run = (dir / "run").string();

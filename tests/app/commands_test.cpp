@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -40,6 +41,24 @@ long long feature_count(const std::filesystem::path& gpkg, const char* layer) {
   return n;
 }
 
+// The layers that have a QGIS style in the GeoPackage's layer_styles table.
+std::set<std::string> styled_layers(const std::filesystem::path& gpkg) {
+  std::set<std::string> out;
+  GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+  if (!ds) return out;
+  OGRLayerH sql =
+      GDALDatasetExecuteSQL(ds, "SELECT f_table_name FROM layer_styles", nullptr, nullptr);
+  if (sql) {
+    while (OGRFeatureH f = OGR_L_GetNextFeature(sql)) {
+      out.insert(OGR_F_GetFieldAsString(f, 0));
+      OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, sql);
+  }
+  GDALClose(ds);
+  return out;
+}
+
 TEST(CommandRun, EmbeddedDefaultWritesLayersMapsAndTablesOfTheRun) {
   test::TempDir dir;
   CommonOptions o;
@@ -62,6 +81,22 @@ TEST(CommandRun, EmbeddedDefaultWritesLayersMapsAndTablesOfTheRun) {
             static_cast<long long>(b.deployment.circuits()));
   EXPECT_GT(feature_count(dir / "coverage.gpkg", "catchments"), 0);
   EXPECT_GE(feature_count(dir / "coverage.gpkg", "losing_reach"), 0);
+  EXPECT_EQ(feature_count(dir / "coverage.gpkg", "stops"),
+            static_cast<long long>(b.deployment.stop_commune.size()));
+  // The default has a renewal round: the deployment after it is mapped too, with fewer sites.
+  const long long after_sites = feature_count(dir / "coverage.gpkg", "after_sites");
+  EXPECT_GT(after_sites, 0);
+  EXPECT_LT(after_sites, static_cast<long long>(b.deployment.sites()));
+  EXPECT_GE(feature_count(dir / "coverage.gpkg", "after_circuits"), 0);
+  // Every layer opens styled in QGIS.
+  EXPECT_EQ(
+      styled_layers(dir / "coverage.gpkg"),
+      (std::set<std::string>{"communes", "sites", "stops", "circuits", "catchments", "losing_reach",
+                             "after_sites", "after_stops", "after_circuits"}));
+  const std::string sites_csv = slurp(dir / "sites.csv");
+  EXPECT_EQ(
+      sites_csv.rfind("post,commune,commune_name,host_type,strategy,weekly_hours,fate\r\n", 0), 0u)
+      << sites_csv;
 
   const nlohmann::json result = nlohmann::json::parse(slurp(dir / "result.json"));
   const auto& groups = result["result"]["tables"]["groups"]["columns"];

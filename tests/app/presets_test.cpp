@@ -180,11 +180,11 @@ TEST(Presets, NeversAgglomerationFromFourToTwoLosesPermanencesNotReach) {
   EXPECT_EQ(std::count(r.active.begin(), r.active.end(), 0), 2);
   std::vector<std::string> lost;
   for (geo::CommuneId c : agglo) {
-    if (sim::loses_permanence(r.before, r.after, c)) {
+    if (r.loss.loses_permanence(c)) {
       lost.push_back(t.name[c]);
       EXPECT_LT(t.population[c], 3000) << t.name[c] << ": a small commune";
     }
-    EXPECT_FALSE(sim::loses_reach(r.before, r.after, c, 1)) << t.name[c];
+    EXPECT_FALSE(r.loss.loses_reach(c, 1)) << t.name[c];
   }
   std::printf("[ figures  ] communes losing their permanence:");
   for (const std::string& n : lost) std::printf(" %s,", n.c_str());

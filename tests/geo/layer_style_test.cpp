@@ -73,6 +73,31 @@ TEST(LayerStyle, FromMapClasses) {
   EXPECT_THROW(graduated_style("minutes", Classes{}, "min"), InputError);
 }
 
+// Sites by fate: a categorized renderer whose categories carry the words of the legend, other
+// values in a catch-all category, and an SLD rule per value.
+TEST(LayerStyle, CategoriesGiveEachValueItsColourAndLabel) {
+  const GraduatedStyle s = categorized_style(
+      "fate", {{"kept", {0, 0.5, 0}, "Kept after renewal"}, {"lost", {1, 0, 0}, "Lost"}});
+  const Xml doc = parse(style_qml(s, SymbolKind::marker, {}));
+  const CPLXMLNode* renderer = CPLGetXMLNode(CPLSearchXMLNode(doc.get(), "=qgis"), "renderer-v2");
+  ASSERT_NE(renderer, nullptr);
+  EXPECT_EQ(attr(renderer, "type"), "categorizedSymbol");
+  EXPECT_EQ(attr(renderer, "attr"), "fate");
+  const auto categories = children(CPLGetXMLNode(renderer, "categories"), "category");
+  ASSERT_EQ(categories.size(), 3u);
+  EXPECT_EQ(attr(categories[0], "value"), "kept");
+  EXPECT_EQ(attr(categories[0], "label"), "Kept after renewal");
+  EXPECT_EQ(attr(categories[1], "symbol"), "1");
+  EXPECT_EQ(attr(categories[2], "value"), "") << "QGIS's 'all other values'";
+  EXPECT_EQ(children(CPLGetXMLNode(renderer, "symbols"), "symbol").size(), 3u);
+  const std::string sld = style_sld(s, SymbolKind::marker, "sites");
+  EXPECT_NE(sld.find("<ogc:Literal>lost</ogc:Literal>"), std::string::npos) << sld;
+  EXPECT_NE(sld.find("<se:Name>Kept after renewal</se:Name>"), std::string::npos);
+  GraduatedStyle twice = s;
+  twice.categories.push_back(twice.categories[0]);
+  EXPECT_THROW(check_style(twice, "x.gpkg"), InputError);
+}
+
 TEST(LayerStyle, QmlRangesKeepHalfOpenClassesAndNoData) {
   const GraduatedStyle s = minutes_style();
   const Xml doc = parse(style_qml(s, SymbolKind::fill, {}));

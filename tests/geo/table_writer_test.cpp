@@ -9,6 +9,7 @@
 #include <iterator>
 #include <limits>
 #include <locale>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "geo/error.hpp"
@@ -85,6 +86,33 @@ TEST_F(TableWriterTest, RealsReadBackExactly) {
   EXPECT_EQ(format_real(std::numeric_limits<double>::infinity()), "inf");
   EXPECT_EQ(format_real(kNaN), "");
   for (double v : values) EXPECT_EQ(std::stod(format_real(v)), v) << format_real(v);
+}
+
+// Reals are written to the precision their unit has meaning at; kExact keeps the shortest exact
+// text for files a program reads back.
+TEST(Precision, ByUnitUnlessExact) {
+  auto column = [](std::string unit) {
+    return FieldColumn::real("x", {12.3456789, -0.0004}, "", std::move(unit));
+  };
+  EXPECT_EQ(decimals_of(column("min")), 1);
+  EXPECT_EQ(decimals_of(column("h/week")), 2);
+  EXPECT_EQ(decimals_of(column("h/week per 10,000 inhabitants")), 2);
+  EXPECT_EQ(decimals_of(column("days/month")), 2);
+  EXPECT_EQ(decimals_of(column("inhabitants")), 0);
+  EXPECT_EQ(decimals_of(column("")), 3);
+  FieldColumn exact = column("min");
+  exact.decimals = kExact;
+  EXPECT_EQ(decimals_of(exact), -1);
+  exact.decimals = 4;
+  EXPECT_EQ(decimals_of(exact), 4);
+  std::ostringstream csv;
+  exact.decimals = kExact;
+  const std::vector<FieldColumn> cols{column("min"), column(""), column("inhabitants"), exact};
+  write_csv(csv, cols);
+  EXPECT_EQ(csv.str(), "x,x,x,x\r\n12.3,12.346,12,12.3456789\r\n0,0,0,-4e-04\r\n")
+      << "-0.0004 to 0.1 is 0, never -0";
+  const nlohmann::json j = table_json("t", std::vector<FieldColumn>{column("min")});
+  EXPECT_EQ(j["columns"][0]["values"], nlohmann::json::parse("[12.3, 0.0]"));
 }
 
 TEST_F(TableWriterTest, ByteOrderMarkOnRequest) {

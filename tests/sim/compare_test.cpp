@@ -28,9 +28,9 @@ TEST(Compare, APlanComparedWithItselfShowsNoDifference) {
   // Two rows (all, E1, E2) per threshold; every difference 0 (access unknown on both sides of
   // the whole territory is no difference either).
   ASSERT_EQ(table.rows(), 6u);
-  for (const char* column : {"reached_difference", "permanence_difference"})
-    for (double v : table.find(column)->numbers) EXPECT_EQ(v, 0);
-  for (double v : table.find("communes_better")->numbers) EXPECT_EQ(v, 0);
+  for (double v : table.find("reached_difference")->reals()) EXPECT_EQ(v, 0);
+  for (const char* column : {"permanence_difference", "communes_better"})
+    for (std::int64_t v : table.find(column)->integers()) EXPECT_EQ(v, 0);
 }
 
 TEST(Compare, CountsBetterWorseAndPermanencesGainedOrLostPerGroup) {

@@ -326,7 +326,7 @@ TEST(Deployment, RemovingARoamingPostLowersPresenceAndReachAwayFromFixedSites) {
     EXPECT_LE(without.presence_hours_per_month[c], all.presence_hours_per_month[c]);
     lost_presence += all.presence_hours_per_month[c] - without.presence_hours_per_month[c];
     const bool fixed_near = a.minutes[c][Agglo::kCity] <= 6;
-    if (loses_reach(all, without, c, 0)) {
+    if (sim::lost_reach(all, without, c) & 1u) {
       ++lost_reach;
       EXPECT_FALSE(fixed_near) << "commune " << c << " still has the city's advisors";
       EXPECT_EQ(d.basin_post[c], 2u) << "a loss outside R1's basin";

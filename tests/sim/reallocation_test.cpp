@@ -97,13 +97,13 @@ TEST(Reallocation, ProtectedHoursShrinkTheBudgetAndWhatDoesNotFitLosesItsPermane
   EXPECT_EQ(im.communes_losing_permanence, (std::vector<std::uint32_t>{1, 1}));
   const Table losses = impact_losses_table(im, *s.realloc);
   ASSERT_EQ(losses.rows(), 1u);
-  EXPECT_EQ(losses.find("loss")->texts, std::vector<std::string>{"permanence"});
-  EXPECT_EQ(losses.find("code")->texts, std::vector<std::string>{"C5"});
-  EXPECT_TRUE(std::isnan(losses.find("threshold_minutes")->numbers[0]));
-  EXPECT_EQ(losses.find("minutes_after")->numbers, std::vector<double>{10});
-  EXPECT_NEAR(losses.find("presence_hours_before")->numbers[0], 35 * 52.0 / 12, 1e-9);
-  EXPECT_EQ(losses.find("presence_hours_after")->numbers, std::vector<double>{0});
-  EXPECT_EQ(impact_absorbed_table(im, *s.realloc).find("post")->texts,
+  EXPECT_EQ(losses.find("loss")->texts(), std::vector<std::string>{"permanence"});
+  EXPECT_EQ(losses.find("code")->texts(), std::vector<std::string>{"C5"});
+  EXPECT_TRUE(std::isnan(losses.find("threshold_minutes")->reals()[0]));
+  EXPECT_EQ(losses.find("minutes_after")->reals(), std::vector<double>{10});
+  EXPECT_NEAR(losses.find("presence_hours_before")->reals()[0], 35 * 52.0 / 12, 1e-9);
+  EXPECT_EQ(losses.find("presence_hours_after")->reals(), std::vector<double>{0});
+  EXPECT_EQ(impact_absorbed_table(im, *s.realloc).find("post")->texts(),
             (std::vector<std::string>{"P0"}));
   // The after deployment holds only P0: its site with 35 − 4.83 h and its new round.
   EXPECT_EQ(im.after_deployment.site_post, (std::vector<PostId>{0}));
@@ -121,26 +121,30 @@ TEST(Reallocation, ImpactSaysWhatItAssumedAndListsTheLosses) {
   EXPECT_EQ(kept.population_losing, (std::vector<double>{0, 0, 0, 0}));
 
   const RenewalImpact lost = assess_renewal(plan, *s.realloc, {.random_kept = false});
-  const nlohmann::json j = to_json(lost, plan, *s.realloc);
-  EXPECT_EQ(j["random_posts_read_as"], "lost");
-  EXPECT_EQ(j["random_posts"], 1);
-  EXPECT_EQ(j["threshold_minutes"], 30);
-  ASSERT_EQ(j["notes"].size(), 1u);
-  EXPECT_EQ(j["notes"][0],
+  EXPECT_FALSE(lost.options.random_kept);
+  EXPECT_EQ(lost.random_posts, 1u);
+  EXPECT_EQ(s.realloc->model().options().thresholds_minutes[lost.threshold], 30);
+  ASSERT_EQ(lost.notes.size(), 1u);
+  EXPECT_EQ(lost.notes[0],
             "1 post whose renewal is random is read as lost; a sweep draws them instead");
-  // C4 and C5 lose reach at 15 and at 30 min, and C5 its permanence.
-  EXPECT_EQ(j["tables"]["losses"]["rows"], 5);
-  EXPECT_EQ(j["tables"]["groups"]["rows"], 4) << "(territory, EPCI E) x 2 thresholds";
-  EXPECT_EQ(j["tables"]["posts"]["rows"], 2);
-  // The "after" run lists only the post that continues.
-  EXPECT_EQ(j["before"]["tables"]["sites"]["rows"], 2);
-  EXPECT_EQ(j["after"]["tables"]["sites"]["rows"], 1);
+  // C4 and C5 lose reach at 15 and at 30 min, and C5 its permanence: computed once, in loss.
+  EXPECT_EQ(lost.loss.losing_reach(0), (std::vector<geo::CommuneId>{4, 5}));
+  EXPECT_EQ(lost.loss.losing_reach(1), (std::vector<geo::CommuneId>{4, 5}));
+  EXPECT_EQ(lost.loss.losing_permanence(), (std::vector<geo::CommuneId>{5}));
+  EXPECT_EQ(impact_losses_table(lost, *s.realloc).rows(), 5u);
+  EXPECT_EQ(impact_groups_table(lost, *s.realloc).rows(), 4u)
+      << "(territory, EPCI E) x 2 thresholds";
+  EXPECT_EQ(impact_posts_table(lost, plan, s.posts).rows(), 2u);
+  // The "after" deployment holds only the post that continues.
+  EXPECT_EQ(s.realloc->base().sites(), 2u);
+  EXPECT_EQ(lost.after_deployment.sites(), 1u);
   const Table groups = impact_groups_table(lost, *s.realloc);
-  EXPECT_EQ(groups.find("population_losing_reach")->numbers,
+  EXPECT_EQ(groups.find("population_losing_reach")->reals(),
             (std::vector<double>{1100, 1100, 1100, 1100}));
-  EXPECT_EQ(groups.find("reached_before")->numbers, (std::vector<double>{2300, 3000, 2300, 3000}));
-  EXPECT_EQ(groups.find("communes_losing_permanence")->numbers, (std::vector<double>{1, 1, 1, 1}));
-  EXPECT_EQ(impact_posts_table(lost, plan, s.posts).find("fate")->texts,
+  EXPECT_EQ(groups.find("reached_before")->reals(), (std::vector<double>{2300, 3000, 2300, 3000}));
+  EXPECT_EQ(groups.find("communes_losing_permanence")->integers(),
+            (std::vector<std::int64_t>{1, 1, 1, 1}));
+  EXPECT_EQ(impact_posts_table(lost, plan, s.posts).find("fate")->texts(),
             (std::vector<std::string>{"kept", "random"}));
 }
 

@@ -19,6 +19,7 @@
 #include "sim/renewal_impact.hpp"
 #include "sim/rng.hpp"
 #include "sim/sweep.hpp"
+#include "tests/sim/sweep_json.hpp"
 #include "tests/test_data.hpp"
 
 namespace covsim::sim {
@@ -141,8 +142,7 @@ TEST(RenewalOnRealData, DepartmentWithdrawalWorstCase) {
   // within its advisor's budget.
   std::vector<double> moved(d.posts.size(), 0);
   for (const Absorption& a : absorb.absorbed) {
-    EXPECT_TRUE(loses_reach(none.before, none.after, a.commune, 1) ||
-                loses_permanence(none.before, none.after, a.commune));
+    EXPECT_TRUE(none.loss.loses_reach(a.commune, 1) || none.loss.loses_permanence(a.commune));
     moved[a.post] += a.presence_hours + a.travel_hours;
   }
   for (PostId p = 0; p < d.posts.size(); ++p)
@@ -205,7 +205,7 @@ TEST(RenewalOnRealData, SweepAgreesWithDirectDrawsAndAbsorbNeverLosesMore) {
   SweepResult one_thread;
   tbb::task_arena one(1);
   one.execute([&] { one_thread = run_sweep(plan, *d.realloc, options); });
-  EXPECT_EQ(to_json(r, d.territory).dump(), to_json(one_thread, d.territory).dump());
+  EXPECT_EQ(covsim::test::exact_json(r).dump(), covsim::test::exact_json(one_thread).dump());
   std::printf(
       "[ figures  ] %u draws x 3 policies in %.2f s on 2 threads; population losing "
       "reach within 30 min: mean %.0f (none), %.0f (absorb), %.0f (replan)\n",

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/table_writer.hpp"
 #include "tests/sim/sim_fixtures.hpp"
 
 namespace covsim::sim {
@@ -65,7 +66,7 @@ struct SmallRun {
 
 std::vector<std::string> names(const Table& t) {
   std::vector<std::string> out;
-  for (const Column& c : t.columns) out.push_back(c.name);
+  for (const geo::FieldColumn& c : t.columns) out.push_back(c.name);
   return out;
 }
 
@@ -77,21 +78,24 @@ TEST(RunResult, CommuneColumnsAreNamedTypedAndComplete) {
                 "nearest_minutes", "nearest_site", "reached_15_min", "reached_30_min", "access",
                 "visits_per_month", "presence_hours_per_month", "has_permanence", "gap"}));
   EXPECT_EQ(r.communes.rows(), 3u);
-  for (const Column& c : r.communes.columns) {
+  for (const geo::FieldColumn& c : r.communes.columns) {
     EXPECT_EQ(c.size(), 3u) << c.name;
     EXPECT_FALSE(c.description.empty()) << c.name;
   }
   EXPECT_EQ(r.communes.find("nearest_minutes")->unit, "min");
-  EXPECT_EQ(r.communes.find("gap")->type, ColumnType::flag);
-  EXPECT_EQ(r.communes.find("reached_15_min")->numbers, (std::vector<double>{1, 0, 0}));
-  EXPECT_EQ(r.communes.find("has_permanence")->numbers, (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(r.communes.find("gap")->kind(), geo::FieldKind::boolean);
+  EXPECT_EQ(r.communes.find("reached_15_min")->booleans(), (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(r.communes.find("has_permanence")->booleans(), (std::vector<bool>{true, false, true}));
   EXPECT_EQ(r.communes.find("missing"), nullptr);
   EXPECT_EQ(names(r.groups)[0], "grouping");
   EXPECT_EQ(r.groups.rows(), 2u) << "all + D1";
-  EXPECT_EQ(r.groups.find("reached_30_min")->numbers, (std::vector<double>{500, 500}));
-  EXPECT_EQ(r.groups.find("communes_with_permanence")->numbers, (std::vector<double>{2, 1}));
-  EXPECT_EQ(r.sites.find("post")->texts, std::vector<std::string>{"P1"});
-  EXPECT_EQ(r.stops.find("commune")->texts, std::vector<std::string>{"C2"});
+  EXPECT_EQ(r.groups.find("reached_30_min")->reals(), (std::vector<double>{500, 500}));
+  EXPECT_EQ(r.groups.find("communes_with_permanence")->integers(),
+            (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(r.sites.find("post")->texts(), std::vector<std::string>{"P1"});
+  EXPECT_EQ(r.stops.find("commune")->texts(), std::vector<std::string>{"C2"});
+  EXPECT_EQ(r.circuits.find("post")->texts(), std::vector<std::string>{"R1"});
+  EXPECT_EQ(r.circuits.find("stops")->integers(), std::vector<std::int64_t>{1});
   ASSERT_EQ(r.notes.size(), 2u);
   EXPECT_EQ(r.notes[0], "a note");
   EXPECT_EQ(r.notes[1],
@@ -99,10 +103,10 @@ TEST(RunResult, CommuneColumnsAreNamedTypedAndComplete) {
             "they add to access, not to reach (C2)");
 }
 
-TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
+TEST(RunResult, CsvQuotesTextRoundsByUnitAndLeavesNoValueEmpty) {
   const RunResult r = SmallRun().result();
   std::ostringstream out;
-  write_csv(r.communes, out);
+  geo::write_csv(out, r.communes.columns);
   const std::string csv = out.str();
   ASSERT_TRUE(csv.ends_with("\r\n")) << "RFC 4180 line ends";
   std::istringstream lines(csv);
@@ -116,8 +120,8 @@ TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
             "nearest_site,reached_15_min,reached_30_min,access,visits_per_month,"
             "presence_hours_per_month,has_permanence,gap");
   // C0: R = 12.5 / (400 + 100 w(20)); the exact figure is checked in coverage_test, here only
-  // that it is written in its shortest exact form.
-  const double a0 = r.communes.find("access")->numbers[0];
+  // that it is written to its unit's precision (hours: 0.01).
+  const double a0 = r.communes.find("access")->reals()[0];
   const double w20 = (std::exp(-2.0 / 9) - std::exp(-0.5)) / (1 - std::exp(-0.5));
   EXPECT_NEAR(a0, 1e4 * 12.5 / (400 + 100 * w20), 1e-6 * a0);
   auto shortest = [](double v) {
@@ -125,8 +129,9 @@ TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, end);
   };
-  EXPECT_EQ(c0, "C0,Commune 0,D1,400,0,,0,C0,true,true," + shortest(a0) + ",0," +
-                    shortest(12.5 * 52.0 / 12) + ",true,false");
+  EXPECT_EQ(c0, "C0,Commune 0,D1,400,0,,0,C0,true,true," + shortest(std::round(a0 * 100) / 100) +
+                    ",0,54.17,true,false")
+      << "12.5 h/week = 54.1666... h/month";
   EXPECT_TRUE(c1.starts_with("C1,\"Saint-Jean, \"\"le Haut\"\"\",D1,100,0,,20,C0,false,true,"))
       << c1;
   // C2 is beyond the cut-off of C0 and its own stop is too rare for reach: no minutes, no
@@ -135,47 +140,46 @@ TEST(RunResult, CsvQuotesTextAndLeavesNoValueEmpty) {
   EXPECT_EQ(c2, "C2,Commune 2,,50,0,,,,false,false,600,0.5,13,true,true");
 }
 
-TEST(RunResult, JsonIsColumnOrientedWithNullForNoValue) {
+TEST(RunResult, TablesAsJsonAreColumnOrientedWithNullForNoValue) {
   const RunResult r = SmallRun().result();
-  const nlohmann::json j = to_json(r);
-  EXPECT_EQ(j["thresholds_minutes"], nlohmann::json({15.0, 30.0}));
-  EXPECT_EQ(j["catchment_minutes"], 30.0);
-  const nlohmann::json& communes = j["tables"]["communes"];
+  const nlohmann::json communes = geo::table_json("communes", r.communes.columns);
   EXPECT_EQ(communes["rows"], 3);
   const nlohmann::json& nearest = communes["columns"][6];
   EXPECT_EQ(nearest["name"], "nearest_minutes");
   EXPECT_EQ(nearest["type"], "real");
   EXPECT_EQ(nearest["unit"], "min");
   EXPECT_EQ(nearest["values"], nlohmann::json::parse("[0.0, 20.0, null]"));
-  const nlohmann::json& groups = j["tables"]["groups"]["columns"];
+  const nlohmann::json groups = geo::table_json("groups", r.groups.columns)["columns"];
   EXPECT_EQ(groups[3]["name"], "communes");
   EXPECT_EQ(groups[3]["values"], nlohmann::json::parse("[3, 2]"));
   EXPECT_TRUE(groups[3]["values"][0].is_number_integer());
-  EXPECT_EQ(j["tables"]["stops"]["columns"][2]["name"], "order");
-  EXPECT_EQ(j["tables"]["stops"]["columns"][2]["values"], nlohmann::json::parse("[1]"));
-  EXPECT_EQ(j["notes"][0], "a note");
+  const nlohmann::json stops = geo::table_json("stops", r.stops.columns)["columns"];
+  EXPECT_EQ(stops[2]["name"], "order");
+  EXPECT_EQ(stops[2]["values"], nlohmann::json::parse("[1]"));
   const nlohmann::json& gap = communes["columns"][14];
   EXPECT_EQ(gap["name"], "gap");
+  EXPECT_EQ(gap["type"], "boolean");
   EXPECT_EQ(gap["values"], nlohmann::json::parse("[false, false, true]"));
+  // Rounded as the CSV: access in hours to 0.01.
+  const double a0 = r.communes.find("access")->reals()[0];
+  EXPECT_EQ(communes["columns"][10]["values"][0].get<double>(), std::round(a0 * 100) / 100);
 }
 
-TEST(RunResult, FieldColumnsAreWhatGeoWritersTake) {
+TEST(RunResult, ColumnsAreWhatGeoWritersTake) {
   const RunResult r = SmallRun().result();
-  const std::vector<geo::FieldColumn> f = field_columns(r.communes);
-  ASSERT_EQ(f.size(), r.communes.columns.size());
+  const std::vector<geo::FieldColumn>& f = r.communes.columns;
   EXPECT_EQ(f[0].kind(), geo::FieldKind::text);
   EXPECT_EQ(f[6].name, "nearest_minutes");
   EXPECT_EQ(f[6].unit, "min");
-  EXPECT_TRUE(std::isnan(std::get<std::vector<double>>(f[6].values)[2])) << "+inf: no value";
+  EXPECT_TRUE(std::isnan(f[6].reals()[2])) << "+inf: no value";
   EXPECT_EQ(f[8].kind(), geo::FieldKind::boolean);
-  EXPECT_EQ(std::get<std::vector<bool>>(f[9].values), (std::vector<bool>{true, true, false}));
-  const std::vector<geo::FieldColumn> g = field_columns(r.groups);
-  EXPECT_EQ(g[3].kind(), geo::FieldKind::integer);
-  EXPECT_EQ(std::get<std::vector<std::int64_t>>(g[3].values), (std::vector<std::int64_t>{3, 2}));
+  EXPECT_EQ(f[9].booleans(), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(r.groups.columns[3].kind(), geo::FieldKind::integer);
+  EXPECT_EQ(r.groups.columns[3].integers(), (std::vector<std::int64_t>{3, 2}));
   Table bad;
-  add_numbers(bad, "count", ColumnType::integer, "", "A count.",
-              {1, std::numeric_limits<double>::quiet_NaN()});
-  EXPECT_THROW(field_columns(bad), Error);
+  EXPECT_THROW(add_numbers(bad, "count", geo::FieldKind::integer, "", "A count.",
+                           {1, std::numeric_limits<double>::quiet_NaN()}),
+               Error);
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/table_writer.hpp"
 #include "sim/rng.hpp"
 #include "tests/sim/renewal_fixtures.hpp"
+#include "tests/sim/sweep_json.hpp"
 
 namespace covsim::sim {
 namespace {
@@ -119,10 +121,10 @@ TEST(Sweep, ExpectedLossesByHand) {
 
   // The tables carry the same numbers.
   const Table communes = sweep_communes_table(r, s.territory, 1);
-  EXPECT_EQ(communes.find("loss_probability")->numbers, r.cells[1].loss_probability);
+  EXPECT_EQ(communes.find("loss_probability")->reals(), r.cells[1].loss_probability);
   const Table groups = sweep_groups_table(r, 1);
-  EXPECT_EQ(groups.find("without_reach_before")->numbers, (std::vector<double>{0, 0}));
-  EXPECT_EQ(groups.find("mean")->numbers[0], 1100 * q);
+  EXPECT_EQ(groups.find("without_reach_before")->reals(), (std::vector<double>{0, 0}));
+  EXPECT_EQ(groups.find("mean")->reals()[0], 1100 * q);
 }
 
 TEST(Sweep, ObservedLossFrequencyMatchesTheRate) {
@@ -220,7 +222,8 @@ std::string sweep_json(const Grid& g, const RenewalPlan& plan, int threads, std:
       .summary_bytes = summary_bytes};
   tbb::task_arena arena(threads);
   std::string out;
-  arena.execute([&] { out = to_json(run_sweep(plan, *g.realloc, options), g.territory).dump(); });
+  arena.execute(
+      [&] { out = covsim::test::exact_json(run_sweep(plan, *g.realloc, options)).dump(); });
   return out;
 }
 
@@ -279,7 +282,7 @@ TEST(Sweep, CsvOfTheFiguresHasOneLinePerCellAndFigure) {
   const SweepResult r =
       run_sweep(plan_renewal(s.territory, s.posts, {}), *s.realloc, {.seed = 1, .draws = 20});
   std::ostringstream csv;
-  write_csv(sweep_figures_table(r), csv);
+  geo::write_csv(csv, sweep_figures_table(r).columns);
   const std::string text = csv.str();
   EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')),
             1 + sweep_figures().size());
