@@ -7,6 +7,10 @@
 #include <set>
 #include <sstream>
 
+#include "app/report.hpp"
+#include "app/run_maps.hpp"
+#include "app/territory_label.hpp"
+#include "app/wording.hpp"
 #include "geo/catchment.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
@@ -44,106 +48,6 @@ std::vector<std::string> csv_names(bool renewal, bool sweep) {
   return names;
 }
 
-std::string number(double v, int decimals = 0) {
-  if (!std::isfinite(v)) return "–";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  // Thousands separated by a thin space, as French planners write them.
-  std::string s = buf;
-  const auto dot = s.find('.');
-  std::size_t end = dot == std::string::npos ? s.size() : dot;
-  const std::size_t start = (s[0] == '-') ? 1 : 0;
-  for (std::size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, " ");
-  return s;
-}
-
-std::string percent(double part, double whole) {
-  return whole > 0 ? number(100.0 * part / whole, 1) + " %" : "–";
-}
-
-// "-12.5 %" for after against before; "–" when before is 0.
-std::string signed_percent(double after, double before) {
-  if (!(before > 0)) return "–";
-  const double change = 100.0 * (after - before) / before;
-  return (change > 0 ? "+" : "") + number(change, 1) + " %";
-}
-
-std::string minutes_label(float m) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(m));
-  return buf;
-}
-
-// Minutes to the nearest site for maps: beyond the cut-off counts as the cut-off, which falls
-// in the last class ("≥ largest threshold"), so no commune looks like missing data.
-std::vector<double> map_minutes(const sim::CommuneCoverage& c, float cutoff) {
-  std::vector<double> v(c.size());
-  for (std::size_t i = 0; i < c.size(); ++i)
-    v[i] = std::isfinite(c.nearest_minutes[i]) ? c.nearest_minutes[i] : cutoff;
-  return v;
-}
-
-std::vector<geo::PointSymbol> site_symbols(const geo::Territory& t, const sim::Deployment& d,
-                                           const sim::PostTable& posts) {
-  std::vector<geo::PointSymbol> out;
-  std::vector<std::uint8_t> seen(t.size() * 3, 0);
-  for (sim::SiteId s = 0; s < d.sites(); ++s) {
-    const geo::CommuneId c = d.site_commune[s];
-    const auto strategy = posts.posts[d.site_post[s]].strategy;
-    const std::size_t k = static_cast<std::size_t>(strategy);
-    if (seen[c * 3 + k]++) continue;  // one symbol per site and strategy
-    geo::PointSymbol p;
-    p.at = t.demand[c];
-    if (strategy == sim::Strategy::multi_centre) {
-      p.kind = geo::Symbol::square;
-      p.fill = {0.05, 0.35, 0.65};
-      p.legend = "Multi-centre site";
-    } else {
-      p.kind = geo::Symbol::circle;
-      p.fill = {0.1, 0.1, 0.1};
-      p.legend = "Fixed site (centrality)";
-    }
-    out.push_back(p);
-  }
-  return out;
-}
-
-// A triangle at each roaming stop (one per commune), so the permanences a round holds show
-// even where its line is short.
-geo::PointSymbol marker(const geo::Territory& t, geo::CommuneId c, geo::Symbol kind, double size,
-                        geo::Rgb fill, std::string legend) {
-  geo::PointSymbol p;
-  p.at = t.demand[c];
-  p.kind = kind;
-  p.size_px = size;
-  p.fill = fill;
-  p.legend = std::move(legend);
-  return p;
-}
-
-void add_stop_symbols(const geo::Territory& t, const sim::Deployment& d,
-                      std::vector<geo::PointSymbol>& out) {
-  std::vector<std::uint8_t> seen(t.size(), 0);
-  for (const geo::CommuneId c : d.stop_commune)
-    if (!seen[c]++)
-      out.push_back(marker(t, c, geo::Symbol::triangle, 10, {0.55, 0.1, 0.55}, "Roaming stop"));
-}
-
-std::vector<geo::Polyline> circuit_lines(const geo::Territory& t, const sim::Deployment& d) {
-  std::vector<geo::Polyline> out;
-  for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
-    auto stops = d.stops(c);
-    if (stops.size() < 2) continue;
-    geo::Polyline line;
-    for (geo::CommuneId s : stops) line.points.push_back(t.demand[s]);
-    line.points.push_back(t.demand[stops.front()]);
-    line.color = {0.55, 0.1, 0.55};
-    line.legend = "Roaming circuit";
-    out.push_back(std::move(line));
-  }
-  return out;
-}
-
 std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const sim::Deployment& d) {
   std::vector<geo::LineString> out;
   for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
@@ -155,41 +59,6 @@ std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const s
     out.push_back(std::move(line));
   }
   return out;
-}
-
-std::vector<geo::CommuneId> losing_reach(const sim::RenewalImpact& impact) {
-  std::vector<geo::CommuneId> out;
-  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
-    if (sim::loses_reach(impact.before, impact.after, c, impact.threshold)) out.push_back(c);
-  return out;
-}
-
-std::vector<geo::CommuneId> losing_permanence(const sim::RenewalImpact& impact) {
-  std::vector<geo::CommuneId> out;
-  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
-    if (sim::loses_permanence(impact.before, impact.after, c)) out.push_back(c);
-  return out;
-}
-
-// Largest population first, then by name: the order a council reads a list of places in.
-void by_population(const geo::Territory& t, std::vector<geo::CommuneId>& communes) {
-  std::stable_sort(communes.begin(), communes.end(), [&](geo::CommuneId a, geo::CommuneId b) {
-    return t.population[a] > t.population[b];
-  });
-}
-
-geo::ClassScheme minutes_scheme(const Scenario& s) {
-  geo::ClassScheme scheme;
-  scheme.method = geo::Classification::manual;
-  scheme.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
-                              s.coverage.thresholds_minutes.end());
-  scheme.ramp = geo::Ramp::yl_or_rd;
-  return scheme;
-}
-
-std::string credits(const Prepared& p) {
-  return "covsim · " + p.territory.source + " · travel: " + p.graph.model +
-         " model, EPSG:" + std::to_string(p.territory.epsg);
 }
 
 // The sweep cell the per-commune outputs show: the harshest rate of the grid, at the renewal
@@ -353,7 +222,7 @@ void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::pat
 
   std::vector<geo::MultiPolygon> losing_shapes;
   if (o.renewal) {
-    const std::vector<geo::CommuneId> losing = losing_reach(o.renewal->impact);
+    const std::vector<geo::CommuneId> losing = sim::communes_losing_reach(o.renewal->impact);
     std::vector<std::string> code, name;
     std::vector<double> population, priority;
     for (geo::CommuneId c : losing) {
@@ -386,50 +255,14 @@ void write_vectors(const RunOutputs& o, const fs::path& dir, std::vector<fs::pat
 }
 
 void write_maps(const RunOutputs& o, const fs::path& dir, std::vector<fs::path>& files) {
-  const geo::Territory& t = o.prepared.territory;
-  const float cutoff = o.prepared.table.cutoff_minutes;
-  geo::MapSpec spec;
-  spec.polygons = t.shape;
-  spec.classes = minutes_scheme(o.scenario);
-  spec.title = o.scenario.name;
-  spec.subtitle =
-      "Minutes to the nearest advisor site, " + std::to_string(o.baseline.posts.size()) + " posts";
-  spec.credits = credits(o.prepared);
-  spec.legend_title = "Minutes to the nearest site";
-  spec.units = "min";
-  spec.map.values = map_minutes(o.baseline.communes, cutoff);
-  spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
-  add_stop_symbols(t, o.baseline.deployment, spec.map.points);
-  spec.map.lines = circuit_lines(t, o.baseline.deployment);
+  if (o.scenario.output.map_formats.empty()) return;
+  const RunMaps maps = run_maps(o);
   for (const std::string& ext : o.scenario.output.map_formats) {
-    const fs::path path = dir / ("coverage." + ext);
-    geo::render_map(spec, path.string());
-    files.push_back(path);
-  }
-  if (!o.renewal) return;
-  const sim::RenewalImpact& im = o.renewal->impact;
-  geo::MapSpec pair = spec;
-  pair.subtitle = "Before and after renewal (" + std::string(sim::name(im.options.policy)) +
-                  "); outlined: losing reach within " +
-                  minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
-                  " min; diamonds: losing their permanence";
-  pair.map.caption = "Before: every post active";
-  pair.highlight_label = "Loses reach";
-  geo::MapPanel after;
-  after.caption = "After renewal";
-  after.values = map_minutes(im.after, cutoff);
-  const std::vector<geo::CommuneId> losing = losing_reach(im);
-  after.highlighted.assign(losing.begin(), losing.end());
-  after.points = site_symbols(t, im.after_deployment, o.baseline.posts);
-  add_stop_symbols(t, im.after_deployment, after.points);
-  for (const geo::CommuneId c : losing_permanence(im))
-    after.points.push_back(
-        marker(t, c, geo::Symbol::diamond, 13, {0.85, 0.1, 0.1}, "Loses its permanence"));
-  after.lines = circuit_lines(t, im.after_deployment);
-  for (const std::string& ext : o.scenario.output.map_formats) {
-    const fs::path path = dir / ("renewal." + ext);
-    geo::render_map_pair(pair, after, path.string());
-    files.push_back(path);
+    files.push_back(dir / ("coverage." + ext));
+    geo::render_map(maps.coverage, files.back().string());
+    if (!maps.renewal) continue;
+    files.push_back(dir / ("renewal." + ext));
+    geo::render_map_pair(*maps.renewal, *maps.after, files.back().string());
   }
 }
 
@@ -501,6 +334,10 @@ std::vector<PlannedOutput> planned_outputs(const Scenario& s, bool renewal, bool
     add("result.json", "json", true, "output.tables");
     add("summary.md", "summary", true, "output.tables");
   }
+  if (s.output.report) {
+    add("report.html", "report", true, "output.report");
+    add("report.pdf", "report", true, "output.report");
+  }
   return out;
 }
 
@@ -521,6 +358,7 @@ std::vector<fs::path> write_run_outputs(const RunOutputs& o, geo::OutputTransact
   if (!o.scenario.output.vector_formats.empty()) write_vectors(o, dir, staged, progress);
   write_maps(o, dir, staged);
   if (o.scenario.output.tables) write_tables(o, dir, staged);
+  if (o.scenario.output.report) write_report(o, dir, staged);
   return out.commit();
 }
 
@@ -531,8 +369,8 @@ std::string summary_markdown(const RunOutputs& o) {
   std::ostringstream md;
   md << "# " << o.scenario.name << "\n\n";
   if (!o.scenario.description.empty()) md << o.scenario.description << "\n\n";
-  md << "Territory: " << t.source << " — " << number(static_cast<double>(t.size())) << " communes, "
-     << number(g.population[0]) << " inhabitants (" << number(g.priority_population[0])
+  md << "Territory: " << territory_label(t) << ", " << number(g.population[0]) << " inhabitants ("
+     << number(g.priority_population[0])
      << " in priority areas). Travel: " << o.prepared.graph.model << " model, tables to "
      << minutes_label(o.prepared.table.cutoff_minutes) << " min.\n\n";
 
@@ -648,8 +486,8 @@ std::string summary_markdown(const RunOutputs& o) {
       md << ".\n";
     };
     list("Communes losing reach within " + minutes_label(th[im.threshold]) + " min",
-         losing_reach(im));
-    list("Communes losing their permanence", losing_permanence(im));
+         sim::communes_losing_reach(im));
+    list("Communes losing their permanence", sim::communes_losing_permanence(im));
   }
 
   if (o.sweep) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -22,6 +23,7 @@ using detail::SurfacePtr;
 
 constexpr Rgb kInk{0.15, 0.15, 0.15};
 constexpr Rgb kMuted{0.4, 0.4, 0.4};
+constexpr Rgb kOutline{0.2, 0.2, 0.25};
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Page geometry shared by page_layout() and the renderers, in page pixels. Everything scales
@@ -51,9 +53,12 @@ bool has_captions(const std::vector<const MapPanel*>& panels) {
 // What the maps show, in metres, with a margin that keeps outlines, symbols and the scale bar
 // off the frame; a lone point still gets a 1 km wide view.
 Box world_of(const MapSpec& spec, const std::vector<const MapPanel*>& panels) {
-  Box world;
-  for (const MultiPolygon& m : spec.polygons) world.expand(m.bounds());
+  Box world = spec.extent;
+  if (world.empty()) {
+    for (const MultiPolygon& m : spec.polygons) world.expand(m.bounds());
+  }
   for (const MapPanel* panel : panels) {
+    if (!spec.extent.empty()) break;
     for (const PointSymbol& s : panel->points) world.expand(s.at);
     for (const Polyline& l : panel->lines)
       for (const Point& q : l.points) world.expand(q);
@@ -184,17 +189,13 @@ double overlap(const Box& a, const Box& b) {
 }
 
 // Labels go right of their symbol, else left, above or below: the first spot that hides no
-// other label or symbol, or the one hiding least.
-void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t, double font) {
+// other label or symbol, or the one hiding least. `taken` holds what is already on the frame
+// and receives the labels placed.
+void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t, double font,
+                       std::vector<Box>& taken) {
   detail::set_font(cr, font * 0.8);
   cairo_font_extents_t fe;
   cairo_font_extents(cr, &fe);
-  std::vector<Box> taken;
-  for (const PointSymbol& s : panel.points) {
-    const Point c = t.to_page(s.at);
-    const double r = s.size_px / 2;
-    taken.push_back(make_box(c.x - r, c.y - r, c.x + r, c.y + r));
-  }
   for (const PointSymbol& s : panel.points) {
     if (s.label.empty()) continue;
     const Point c = t.to_page(s.at);
@@ -217,6 +218,57 @@ void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t
     }
     taken.push_back(best_box);
     detail::draw_text(cr, best, s.label, kInk, true);
+  }
+}
+
+// Place names, by priority: each at the first of eight spots around its point (right, left,
+// above, below, then the diagonals) whose box is inside the frame and hides nothing in
+// `taken`; a name with no free spot is left out rather than drawn over another. This greedy
+// placer is what Mapnik's placement finder does for points, minus its curved line labels;
+// Mapnik (libmapnik-dev) would bring its own renderer, XML styles and datasources for the one
+// feature, while the maps are already drawn with Cairo, so the text extents measured here are
+// exactly the ones drawn.
+void draw_place_labels(cairo_t* cr, const std::vector<PlaceLabel>& labels, const MapTransform& t,
+                       double font, std::vector<Box>& taken) {
+  std::vector<std::size_t> order(labels.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return labels[a].priority > labels[b].priority;
+  });
+  const double gap = font * 0.3;
+  for (const std::size_t i : order) {
+    const PlaceLabel& l = labels[i];
+    detail::set_font(cr, font * (l.bold ? 0.85 : 0.75), l.bold);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    const Point c = t.to_page(l.at);
+    if (c.x < t.frame.min_x || c.x > t.frame.max_x || c.y < t.frame.min_y || c.y > t.frame.max_y)
+      continue;
+    const bool on_symbol = std::any_of(taken.begin(), taken.end(), [&](const Box& o) {
+      return c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y;
+    });
+    const double w = detail::text_width(cr, l.text), asc = fe.ascent, des = fe.descent;
+    const double mid = (asc - des) / 2;
+    const Point spots[] = {{c.x + gap, c.y + mid},         {c.x - gap - w, c.y + mid},
+                           {c.x - w / 2, c.y - gap - des}, {c.x - w / 2, c.y + gap + asc},
+                           {c.x + gap, c.y - gap - des},   {c.x - gap - w, c.y - gap - des},
+                           {c.x + gap, c.y + gap + asc},   {c.x - gap - w, c.y + gap + asc}};
+    for (const Point& at : spots) {
+      const Box b = make_box(at.x - 1, at.y - asc - 1, at.x + w + 1, at.y + des + 1);
+      if (b.min_x < t.frame.min_x || b.max_x > t.frame.max_x || b.min_y < t.frame.min_y ||
+          b.max_y > t.frame.max_y)
+        continue;
+      if (std::any_of(taken.begin(), taken.end(), [&](const Box& o) { return overlap(b, o) > 0; }))
+        continue;
+      taken.push_back(b);
+      detail::draw_text(cr, at, l.text, kInk, true);
+      // A dot marks the place the name belongs to, where no symbol does already.
+      if (on_symbol) break;
+      cairo_arc(cr, c.x, c.y, std::max(1.5, font * 0.12), 0, 2 * M_PI);
+      detail::set_color(cr, kInk);
+      cairo_fill(cr);
+      break;
+    }
   }
 }
 
@@ -270,14 +322,28 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const MapPanel& panel, const C
   cairo_set_line_width(cr, 0.6);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke(cr);
+  for (const MultiPolygon& m : spec.outlines) detail::append_polygon(cr, m, t);
+  detail::set_color(cr, kOutline);
+  cairo_set_line_width(cr, std::max(1.5, font * 0.11));
+  cairo_stroke(cr);
   for (std::uint32_t h : panel.highlighted) detail::append_polygon(cr, spec.polygons[h], t);
   detail::set_color(cr, spec.highlight_color);
   cairo_set_line_width(cr, std::max(2.0, font * 0.13));
   cairo_stroke(cr);
   for (const Polyline& line : panel.lines) stroke_line(cr, line, t);
-  for (const PointSymbol& s : panel.points)
-    detail::draw_symbol(cr, s.kind, t.to_page(s.at), s.size_px, s.fill);
-  draw_point_labels(cr, panel, t, font);
+  std::vector<Box> taken;
+  for (const PointSymbol& s : panel.points) {
+    const Point c = t.to_page(s.at);
+    const double r = s.size_px / 2;
+    detail::draw_symbol(cr, s.kind, c, s.size_px, s.fill);
+    taken.push_back(make_box(c.x - r, c.y - r, c.x + r, c.y + r));
+  }
+  // The scale bar and the north arrow, so that no name runs under them.
+  taken.push_back(make_box(neat.min_x, neat.max_y - 2.6 * font,
+                           neat.min_x + neat.width() * 0.3 + 3 * font, neat.max_y));
+  taken.push_back(make_box(neat.max_x - 3 * font, neat.min_y, neat.max_x, neat.min_y + 4 * font));
+  draw_point_labels(cr, panel, t, font, taken);
+  draw_place_labels(cr, spec.labels, t, font, taken);
   cairo_restore(cr);
 
   detail::set_color(cr, {0.6, 0.6, 0.6});
@@ -316,6 +382,8 @@ std::vector<LegendRow> legend_rows(const MapSpec& spec, const std::vector<const 
   };
   bool highlighted = false;
   for (const MapPanel* p : panels) highlighted = highlighted || !p->highlighted.empty();
+  if (!spec.outlines.empty() && !spec.outline_label.empty())
+    rows.push_back({LegendRow::outline, spec.outline_label, kOutline});
   if (highlighted) rows.push_back({LegendRow::outline, spec.highlight_label, spec.highlight_color});
   for (const MapPanel* p : panels) {
     for (const PointSymbol& s : p->points)
@@ -503,7 +571,68 @@ void render(const MapSpec& spec, const MapPanel* second, const std::string& path
   file.commit();
 }
 
+// Cairo's SVG surface writes through this callback into a string.
+cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// Prefixes every id and every reference to one, so maps inlined in one page keep their own
+// glyphs and clips.
+std::string prefix_ids(const std::string& svg, const std::string& prefix) {
+  std::string out;
+  out.reserve(svg.size() + svg.size() / 16);
+  const std::string marks[] = {" id=\"", "href=\"#", "url(#"};
+  for (std::size_t i = 0; i < svg.size();) {
+    bool hit = false;
+    for (const std::string& m : marks)
+      if (svg.compare(i, m.size(), m) == 0) {
+        out += m;
+        out += prefix;
+        i += m.size();
+        hit = true;
+        break;
+      }
+    if (!hit) out += svg[i++];
+  }
+  return out;
+}
+
 }  // namespace
+
+namespace detail {
+
+void draw_map(cairo_t* cr, const MapSpec& spec, const MapPanel* second) {
+  draw_page(cr, spec, layout(spec, second));
+}
+
+}  // namespace detail
+
+std::string map_svg(const MapSpec& spec, const MapPanel* after, const std::string& id_prefix) {
+  const Layout l = layout(spec, after);
+  std::string svg;
+  {
+    SurfacePtr surface(
+        cairo_svg_surface_create_for_stream(append_to_string, &svg, spec.width_px, spec.height_px));
+    check(cairo_surface_status(surface.get()), "inline SVG map", "cannot create the surface");
+    {
+      ContextPtr cr(cairo_create(surface.get()));
+      draw_page(cr.get(), spec, l);
+      check(cairo_status(cr.get()), "inline SVG map", "drawing failed");
+    }
+    cairo_surface_finish(surface.get());
+    check(cairo_surface_status(surface.get()), "inline SVG map", "cannot write");
+  }
+  if (svg.rfind("<?xml", 0) == 0) svg.erase(0, svg.find("?>") + 2);
+  // Sized by the page it sits in rather than in points.
+  const std::size_t root = svg.find("<svg");
+  for (const char* attribute : {" width=\"", " height=\""}) {
+    const std::size_t a = svg.find(attribute, root);
+    if (a != std::string::npos && a < svg.find('>', root))
+      svg.erase(a, svg.find('"', a + std::strlen(attribute)) + 1 - a);
+  }
+  return prefix_ids(svg, id_prefix);
+}
 
 std::vector<MapTransform> page_layout(const MapSpec& spec, const MapPanel* second) {
   return layout(spec, second).page.maps;

@@ -272,4 +272,18 @@ nlohmann::json to_json(const RenewalImpact& im, const RenewalPlan& plan,
   return j;
 }
 
+std::vector<geo::CommuneId> communes_losing_reach(const RenewalImpact& impact) {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
+    if (loses_reach(impact.before, impact.after, c, impact.threshold)) out.push_back(c);
+  return out;
+}
+
+std::vector<geo::CommuneId> communes_losing_permanence(const RenewalImpact& impact) {
+  std::vector<geo::CommuneId> out;
+  for (geo::CommuneId c = 0; c < impact.before.size(); ++c)
+    if (loses_permanence(impact.before, impact.after, c)) out.push_back(c);
+  return out;
+}
+
 }  // namespace covsim::sim

@@ -57,6 +57,11 @@ struct RenewalImpact {
   std::vector<std::string> notes;  // the plan's, what was assumed, the re-planned deployment's
 };
 
+// Communes reached within the impact's threshold before and not after; communes whose own
+// permanence closes. In CommuneId order.
+std::vector<geo::CommuneId> communes_losing_reach(const RenewalImpact& impact);
+std::vector<geo::CommuneId> communes_losing_permanence(const RenewalImpact& impact);
+
 // Throws covsim::Error when the plan was made for another post table or the threshold is not
 // one of the coverage model's.
 RenewalImpact assess_renewal(const RenewalPlan& plan, const Reallocator& reallocator,
