@@ -47,12 +47,17 @@ void headline(const RunOutputs& o, geo::Document& d) {
       Paragraph{counted(static_cast<double>(lost), "post") + " of " +
                 number(static_cast<double>(im.active.size())) + " go; " +
                 counted(im.communes_losing[im.threshold], "commune loses", "communes lose") +
-                " reach within " + threshold_text(o, im.threshold) + " (" +
-                number(im.priority_population_losing[im.threshold]) +
-                " of those people live in priority areas). Reallocation: " +
-                std::string(sim::name(im.options.policy)) + "; " +
-                counted(im.random_posts, "undecided post") + " read as " +
-                (im.options.random_kept ? "renewed." : "lost (the worst case).")});
+                " reach within " + threshold_text(o, im.threshold) +
+                // Without priority-area figures in the data, "0 of them" would read as a finding.
+                (o.baseline.groups.priority_population[0] > 0
+                     ? " (" + number(im.priority_population_losing[im.threshold]) +
+                           " of those people live in priority areas)"
+                     : std::string()) +
+                ". Reallocation: " + std::string(sim::name(im.options.policy)) +
+                (im.random_posts == 0
+                     ? std::string(".")
+                     : "; " + counted(im.random_posts, "undecided post") + " read as " +
+                           (im.options.random_kept ? "renewed." : "lost (the worst case)."))});
 }
 
 void coverage_table(const RunOutputs& o, geo::Document& d) {
@@ -91,6 +96,32 @@ std::string why_lost(const RenewalOutcome& rn, const sim::PostTable& posts, sim:
     why += ", read as lost (the worst case)";
   }
   return why;
+}
+
+// The maps show the study area; losses beyond it are named so that none goes unseen.
+void outside_the_maps(const RunOutputs& o, const geo::Box& extent, geo::Document& d) {
+  if (extent.empty()) return;
+  const geo::Territory& t = o.prepared.territory;
+  const sim::RenewalImpact& im = o.renewal->impact;
+  std::vector<geo::CommuneId> outside;
+  for (const geo::CommuneId c : sim::communes_losing_reach(im)) {
+    const geo::Point p = t.demand[c];
+    if (p.x < extent.min_x || p.x > extent.max_x || p.y < extent.min_y || p.y > extent.max_y)
+      outside.push_back(c);
+  }
+  if (outside.empty()) return;
+  by_population(t, outside);
+  double population = 0;
+  std::string names;
+  for (std::size_t i = 0; i < outside.size(); ++i) {
+    population += t.population[outside[i]];
+    names += (i ? ", " : "") + t.name[outside[i]];
+  }
+  d.blocks.push_back(Paragraph{"Beyond the maps (they show the study area): " +
+                                   counted(static_cast<double>(outside.size()), "commune") +
+                                   " losing reach, " + counted(population, "inhabitant") + ": " +
+                                   names + ".",
+                               geo::Emphasis::muted});
 }
 
 void posts_that_go(const RunOutputs& o, geo::Document& d) {
@@ -219,7 +250,7 @@ void per_epci(const RunOutputs& o, geo::Document& d) {
 }
 
 std::string cell_text(const sim::SweepCell& c) {
-  return (c.non_renewal_rate ? percent(*c.non_renewal_rate, 1) + " non-renewal"
+  return (c.non_renewal_rate ? number(100 * *c.non_renewal_rate) + " % non-renewal"
                              : std::string("posts' own odds")) +
          ", " + minutes_label(c.threshold_minutes) + " min, " + std::string(sim::name(c.policy));
 }
@@ -252,7 +283,7 @@ void sweep_section(const RunOutputs& o, geo::Document& d) {
                    {"P5", true},
                    {"P50", true},
                    {"P95", true},
-                   {"Communes losing their permanence (mean)", true}};
+                   {"Permanences lost (mean)", true}};
   for (const sim::CellResult& c : sw.cells) {
     const sim::Summary& s = c.figures[losing];
     chart.rows.push_back({cell_text(c.cell), s.min, s.p5, s.p50, s.p95, s.max, s.mean});
@@ -313,7 +344,9 @@ geo::Document report_document(const RunOutputs& o, const RunMaps& maps) {
   // The page's title is the map's: the map keeps its subtitle only.
   geo::Figure map{maps.renewal ? *maps.renewal : maps.coverage, maps.after};
   map.spec.title.clear();
+  map.spec.height_px = 1000;  // no title: the same maps in less height
   d.blocks.push_back(std::move(map));
+  if (o.renewal) outside_the_maps(o, maps.coverage.extent, d);
   if (o.renewal) {
     posts_that_go(o, d);
     communes_losing(o, d);

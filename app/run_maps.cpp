@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <utility>
 
 #include "app/territory_label.hpp"
 #include "app/wording.hpp"
@@ -56,7 +57,7 @@ std::vector<geo::PointSymbol> post_symbols(const geo::Territory& t, const sim::D
     const sim::Post& post = posts.posts[d.site_post[s]];
     const geo::CommuneId c = d.site_commune[s];
     const bool multi = post.strategy == sim::Strategy::multi_centre;
-    if (seen[c * 3 + (multi ? 1 : 0)]++) continue;  // one symbol per site and strategy
+    if (std::exchange(seen[c * 3 + (multi ? 1 : 0)], 1)) continue;  // one per site and strategy
     const std::string kind = multi ? "Multi-centre site" : "Fixed site";
     if (lost(d.site_post[s]))
       out.push_back(marker(t, c, geo::Symbol::circle, 13, kLost, "Site of a post that goes"));
@@ -68,7 +69,7 @@ std::vector<geo::PointSymbol> post_symbols(const geo::Territory& t, const sim::D
     const sim::PostId p = d.circuit_post[r];
     const sim::Post& post = posts.posts[p];
     for (const geo::CommuneId c : d.stops(r))
-      if (!seen[c * 3 + 2]++)
+      if (!std::exchange(seen[c * 3 + 2], 1))
         out.push_back(marker(
             t, c, geo::Symbol::triangle, 11, lost(p) ? kLost : host_color(post.host_type),
             lost(p) ? "Stop of a post that goes" : "Roaming stop — " + host_label(post.host_type)));

@@ -25,7 +25,10 @@ std::vector<geo::GroupId> groups_of(const geo::Territory& t, std::string_view ke
   std::vector<std::uint8_t> seen(g->size(), 0);
   for (const geo::CommuneId c : communes) {
     const geo::GroupId id = g->of[c];
-    if (id != geo::kNoGroup && !seen[id]++) out.push_back(id);
+    if (id != geo::kNoGroup && !seen[id]) {
+      seen[id] = 1;
+      out.push_back(id);
+    }
   }
   return out;
 }

@@ -27,6 +27,7 @@ caption{text-align:left;font-weight:bold;padding:.3em 0}
 th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#f2f2f2}
 td.n,th.n{text-align:right;white-space:nowrap}
+td:first-child{min-width:11em}
 tr.marked td{background:#fff4d6}
 figure{margin:1em 0}
 figure svg{width:100%;height:auto;display:block;border:1px solid #ddd}

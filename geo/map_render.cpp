@@ -235,7 +235,7 @@ void draw_place_labels(cairo_t* cr, const std::vector<PlaceLabel>& labels, const
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return labels[a].priority > labels[b].priority;
   });
-  const double gap = font * 0.3;
+  const double base_gap = font * 0.3;
   for (const std::size_t i : order) {
     const PlaceLabel& l = labels[i];
     detail::set_font(cr, font * (l.bold ? 0.85 : 0.75), l.bold);
@@ -244,9 +244,13 @@ void draw_place_labels(cairo_t* cr, const std::vector<PlaceLabel>& labels, const
     const Point c = t.to_page(l.at);
     if (c.x < t.frame.min_x || c.x > t.frame.max_x || c.y < t.frame.min_y || c.y > t.frame.max_y)
       continue;
-    const bool on_symbol = std::any_of(taken.begin(), taken.end(), [&](const Box& o) {
-      return c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y;
-    });
+    // Beside the symbol drawn at the place, if any, rather than over it.
+    double r = 0;
+    for (const Box& o : taken)
+      if (c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y)
+        r = std::max({r, c.x - o.min_x, o.max_x - c.x, c.y - o.min_y, o.max_y - c.y});
+    const bool on_symbol = r > 0;
+    const double gap = r + base_gap;
     const double w = detail::text_width(cr, l.text), asc = fe.ascent, des = fe.descent;
     const double mid = (asc - des) / 2;
     const Point spots[] = {{c.x + gap, c.y + mid},         {c.x - gap - w, c.y + mid},
@@ -341,7 +345,8 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const MapPanel& panel, const C
   // The scale bar and the north arrow, so that no name runs under them.
   taken.push_back(make_box(neat.min_x, neat.max_y - 2.6 * font,
                            neat.min_x + neat.width() * 0.3 + 3 * font, neat.max_y));
-  taken.push_back(make_box(neat.max_x - 3 * font, neat.min_y, neat.max_x, neat.min_y + 4 * font));
+  taken.push_back(
+      make_box(neat.max_x - 3.5 * font, neat.min_y, neat.max_x, neat.min_y + 5.2 * font));
   draw_point_labels(cr, panel, t, font, taken);
   draw_place_labels(cr, spec.labels, t, font, taken);
   cairo_restore(cr);
