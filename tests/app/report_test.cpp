@@ -12,7 +12,12 @@
 #include <set>
 
 #include "app/commands.hpp"
+#include "app/pipeline.hpp"
+#include "app/run_output.hpp"
+#include "app/scenario_check.hpp"
+#include "app/scenario_posts.hpp"
 #include "app/wording.hpp"
+#include "geo/error.hpp"
 #include "tests/file_contents.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -146,6 +151,60 @@ TEST_F(Report, PdfOpensAndHoldsTheHeadline) {
   const std::string words = test::read_file(text);
   const Headline h = headline();
   EXPECT_NE(words.find(h.people_losing + " people lose access"), std::string::npos) << words;
+}
+
+TEST(ReportOutputs, PlannedWithTheRunUnlessTurnedOff) {
+  Scenario s = default_scenario();
+  auto names = [&] {
+    std::set<std::string> out;
+    for (const PlannedOutput& p : planned_outputs(s, true, false)) out.insert(p.name);
+    return out;
+  };
+  EXPECT_TRUE(names().count("report.html"));
+  EXPECT_TRUE(names().count("report.pdf"));
+  s.output.report = false;
+  EXPECT_FALSE(names().count("report.html"));
+  EXPECT_FALSE(names().count("report.pdf"));
+}
+
+TEST(ReportOutputs, AnExtentNamingNoGroupIsRefusedBeforeComputing) {
+  Scenario s = default_scenario();
+  s.output.extent = {"99", "nowhere"};
+  std::ostringstream log;
+  const Prepared p = prepare_territory(s, null_progress(), log);
+  try {
+    check_scenario(s, p.territory, scenario_posts(s, p.territory));
+    FAIL() << "an unknown group code was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("output.extent[1]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nowhere"), std::string::npos) << e.what();
+  }
+  s.output.extent = {"99"};  // a department of the synthetic territory
+  EXPECT_NO_THROW(check_scenario(s, p.territory, scenario_posts(s, p.territory)));
+}
+
+TEST(ReportOutputs, SweepReportChartsEveryCell) {
+  test::TempDir dir;
+  CommonOptions o;
+  o.out_dir = dir.path();
+  SweepCommandOptions sweep;
+  sweep.draws = 40;
+  std::ostringstream log;
+  ASSERT_EQ(command_sweep(o, sweep, log, null_progress()), kOk) << log.str();
+  const std::string html = test::read_file(dir / "report.html");
+  const std::size_t chart = html.find("People losing reach, per setting");
+  ASSERT_NE(chart, std::string::npos);
+  const std::regex cells(R"(sweep: ([0-9]+) cell\(s\) x 40 draws)");
+  std::smatch m;
+  const std::string printed = log.str();
+  ASSERT_TRUE(std::regex_search(printed, m, cells)) << printed;
+  // One bar (a rect) per cell of the grid, in the chart's own SVG.
+  const std::string svg = html.substr(chart, html.find("</svg>", chart) - chart);
+  std::size_t bars = 0;
+  for (std::size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1))
+    ++bars;
+  EXPECT_EQ(bars, std::stoul(m[1]));
+  EXPECT_NE(html.find("40 draws per setting, seed"), std::string::npos);
 }
 
 }  // namespace
