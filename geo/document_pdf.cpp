@@ -117,20 +117,51 @@ class Writer {
     lines(p.text, muted ? kBody - 1 : kBody, false, muted ? kMutedInk : kInk, kTextW, 1.35);
   }
 
-  // Column widths in proportion to their widest cell (capped), so names get the room.
-  std::vector<double> widths(const DocTable& t, double size) {
-    std::vector<double> w(t.columns.size(), 0);
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      detail::set_font(cr_, size, true);
-      w[c] = std::min(detail::text_width(cr_, t.columns[c].title), 90.0);
-      detail::set_font(cr_, size);
-      for (const auto& row : t.rows)
-        if (c < row.size()) w[c] = std::max(w[c], std::min(detail::text_width(cr_, row[c]), 200.0));
-      w[c] += 8;
+  // Widest word of `text` at the current font: a column narrower than it would cut a word.
+  double widest_word(const std::string& text) {
+    double widest = 0;
+    for (std::size_t i = 0; i <= text.size();) {
+      const std::size_t j = std::min(text.find(' ', i), text.size());
+      widest = std::max(widest, detail::text_width(cr_, text.substr(i, j - i)));
+      i = j + 1;
     }
-    double total = 0;
-    for (double v : w) total += v;
-    for (double& v : w) v *= kTextW / total;
+    return widest;
+  }
+
+  // Each column gets at least its widest word, then a share of the rest of the line in
+  // proportion to what its widest cell (capped) would take, so names get the room and no
+  // header or figure is cut.
+  std::vector<double> widths(const DocTable& t, double size) {
+    const std::size_t n = t.columns.size();
+    std::vector<double> least(n, 0), natural(n, 0);
+    for (std::size_t c = 0; c < n; ++c) {
+      detail::set_font(cr_, size, true);
+      least[c] = widest_word(t.columns[c].title);
+      natural[c] = std::min(detail::text_width(cr_, t.columns[c].title), 90.0);
+      detail::set_font(cr_, size);
+      for (const auto& row : t.rows) {
+        if (c >= row.size()) continue;
+        least[c] = std::max(
+            least[c], t.columns[c].numeric ? detail::text_width(cr_, row[c]) : widest_word(row[c]));
+        natural[c] = std::max(natural[c], std::min(detail::text_width(cr_, row[c]), 200.0));
+      }
+      least[c] += 8;
+      natural[c] = std::max(natural[c] + 8, least[c]);
+    }
+    double sum_least = 0, sum_natural = 0;
+    for (std::size_t c = 0; c < n; ++c) sum_least += least[c], sum_natural += natural[c];
+    std::vector<double> w(n);
+    if (sum_least >= kTextW) {  // too many columns for the page: shrink them all alike
+      for (std::size_t c = 0; c < n; ++c) w[c] = least[c] * kTextW / sum_least;
+      return w;
+    }
+    const double share =
+        sum_natural > sum_least ? (kTextW - sum_least) / (sum_natural - sum_least) : 0;
+    for (std::size_t c = 0; c < n; ++c) w[c] = least[c] + (natural[c] - least[c]) * share;
+    // Whatever is left (every column at its natural width) goes to them in proportion.
+    double used = 0;
+    for (double v : w) used += v;
+    for (double& v : w) v *= kTextW / used;
     return w;
   }
 
