@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "geo/detail/atomic_file.hpp"
+#include "geo/detail/label_placement.hpp"
 #include "geo/detail/map_draw.hpp"
 #include "geo/error.hpp"
 
@@ -71,10 +72,19 @@ Box world_of(const MapSpec& spec, const std::vector<const MapPanel*>& panels) {
 
 // Maps side by side in the area, as large as the area allows, top-aligned (the captions sit
 // right above them) and centred across.
-std::vector<MapTransform> fit_maps(const Box& world, const Box& area, std::size_t panels,
-                                   double gap) {
+std::vector<MapTransform> fit_maps(Box world, const Box& area, std::size_t panels, double gap,
+                                   bool fill) {
   const double n = static_cast<double>(panels);
   const double width = (area.width() - gap * (n - 1)) / n;
+  if (fill && width > 0 && area.height() > 0) {
+    // A chosen extent is the least to show: widen it to the frame's shape, so the study area
+    // is as large as the page allows and its surroundings fill the rest.
+    const double ratio = width / area.height();
+    const double cx = (world.min_x + world.max_x) / 2, cy = (world.min_y + world.max_y) / 2;
+    const double w = std::max(world.width(), world.height() * ratio);
+    const double h = std::max(world.height(), world.width() / ratio);
+    world = make_box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2);
+  }
   const double scale = std::min(width / world.width(), area.height() / world.height());
   const double used = world.width() * scale * n + gap * (n - 1);
   std::vector<MapTransform> out;
@@ -114,8 +124,9 @@ Page page_geometry(const MapSpec& spec, const std::vector<const MapPanel*>& pane
   Page column = p;
   const double column_width = std::clamp(0.22 * w, 12 * f, 22 * f);
   column.legend = make_box(w - p.margin - column_width, legend_top, w - p.margin, bottom);
+  const bool fill = !spec.extent.empty();
   column.maps = fit_maps(world, make_box(p.margin, top, column.legend.min_x - gap, bottom),
-                         panels.size(), gap);
+                         panels.size(), gap, fill);
 
   Page band = p;
   band.legend_columns = std::max(1, static_cast<int>((w - 2 * p.margin - 1.6 * f) / (16 * f)));
@@ -125,7 +136,7 @@ Page page_geometry(const MapSpec& spec, const std::vector<const MapPanel*>& pane
                              static_cast<double>(per_column) * 1.55 * f;
   band.legend = make_box(p.margin, bottom - band_height, w - p.margin, bottom);
   band.maps = fit_maps(world, make_box(p.margin, top, w - p.margin, band.legend.min_y - gap),
-                       panels.size(), gap);
+                       panels.size(), gap, fill);
   if (band.maps.front().scale > 1.05 * column.maps.front().scale) {
     // Under the maps rather than at the page's foot, so the eye need not jump.
     const double lift = band.legend.min_y - gap - band.maps.front().frame.max_y;
@@ -182,12 +193,6 @@ bool lacks_values(const MapSpec& spec, const std::vector<const MapPanel*>& panel
   return false;
 }
 
-double overlap(const Box& a, const Box& b) {
-  const double w = std::min(a.max_x, b.max_x) - std::max(a.min_x, b.min_x);
-  const double h = std::min(a.max_y, b.max_y) - std::max(a.min_y, b.min_y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
 // Labels go right of their symbol, else left, above or below: the first spot that hides no
 // other label or symbol, or the one hiding least. `taken` holds what is already on the frame
 // and receives the labels placed.
@@ -211,7 +216,7 @@ void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t
     for (const Point& at : spots) {
       const Box b = make_box(at.x, at.y - asc, at.x + w, at.y + fe.descent);
       double cost = 0;
-      for (const Box& o : taken) cost += overlap(b, o);
+      for (const Box& o : taken) cost += detail::overlap_area(b, o);
       if (b.min_x < t.frame.min_x || b.max_x > t.frame.max_x) cost += w * asc;
       if (cost < best_cost) best_cost = cost, best = at, best_box = b;
       if (cost == 0) break;
@@ -221,58 +226,36 @@ void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t
   }
 }
 
-// Place names, by priority: each at the first of eight spots around its point (right, left,
-// above, below, then the diagonals) whose box is inside the frame and hides nothing in
-// `taken`; a name with no free spot is left out rather than drawn over another. This greedy
-// placer is what Mapnik's placement finder does for points, minus its curved line labels;
-// Mapnik (libmapnik-dev) would bring its own renderer, XML styles and datasources for the one
-// feature, while the maps are already drawn with Cairo, so the text extents measured here are
-// exactly the ones drawn.
+// Place names where they hide nothing (geo/detail/label_placement.hpp), with a dot on the
+// place where no symbol marks it already.
 void draw_place_labels(cairo_t* cr, const std::vector<PlaceLabel>& labels, const MapTransform& t,
                        double font, std::vector<Box>& taken) {
-  std::vector<std::size_t> order(labels.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return labels[a].priority > labels[b].priority;
-  });
-  const double base_gap = font * 0.3;
-  for (const std::size_t i : order) {
-    const PlaceLabel& l = labels[i];
+  auto set_label_font = [&](const PlaceLabel& l) {
     detail::set_font(cr, font * (l.bold ? 0.85 : 0.75), l.bold);
+  };
+  std::vector<detail::LabelBox> boxes;
+  for (const PlaceLabel& l : labels) {
+    set_label_font(l);
     cairo_font_extents_t fe;
     cairo_font_extents(cr, &fe);
-    const Point c = t.to_page(l.at);
-    if (c.x < t.frame.min_x || c.x > t.frame.max_x || c.y < t.frame.min_y || c.y > t.frame.max_y)
-      continue;
-    // Beside the symbol drawn at the place, if any, rather than over it.
-    double r = 0;
-    for (const Box& o : taken)
-      if (c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y)
-        r = std::max({r, c.x - o.min_x, o.max_x - c.x, c.y - o.min_y, o.max_y - c.y});
-    const bool on_symbol = r > 0;
-    const double gap = r + base_gap;
-    const double w = detail::text_width(cr, l.text), asc = fe.ascent, des = fe.descent;
-    const double mid = (asc - des) / 2;
-    const Point spots[] = {{c.x + gap, c.y + mid},         {c.x - gap - w, c.y + mid},
-                           {c.x - w / 2, c.y - gap - des}, {c.x - w / 2, c.y + gap + asc},
-                           {c.x + gap, c.y - gap - des},   {c.x - gap - w, c.y - gap - des},
-                           {c.x + gap, c.y + gap + asc},   {c.x - gap - w, c.y + gap + asc}};
-    for (const Point& at : spots) {
-      const Box b = make_box(at.x - 1, at.y - asc - 1, at.x + w + 1, at.y + des + 1);
-      if (b.min_x < t.frame.min_x || b.max_x > t.frame.max_x || b.min_y < t.frame.min_y ||
-          b.max_y > t.frame.max_y)
-        continue;
-      if (std::any_of(taken.begin(), taken.end(), [&](const Box& o) { return overlap(b, o) > 0; }))
-        continue;
-      taken.push_back(b);
-      detail::draw_text(cr, at, l.text, kInk, true);
-      // A dot marks the place the name belongs to, where no symbol does already.
-      if (on_symbol) break;
-      cairo_arc(cr, c.x, c.y, std::max(1.5, font * 0.12), 0, 2 * M_PI);
-      detail::set_color(cr, kInk);
-      cairo_fill(cr);
-      break;
-    }
+    boxes.push_back({t.to_page(l.at), detail::text_width(cr, l.text), fe.ascent, fe.descent,
+                     font * 0.3, l.priority});
+  }
+  const std::size_t symbols = taken.size();
+  const auto at = detail::place_labels(boxes, t.frame, taken);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (!at[i]) continue;
+    set_label_font(labels[i]);
+    detail::draw_text(cr, *at[i], labels[i].text, kInk, true);
+    const Point c = boxes[i].anchor;
+    const bool on_symbol = std::any_of(
+        taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(symbols), [&](const Box& o) {
+          return c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y;
+        });
+    if (on_symbol) continue;
+    cairo_arc(cr, c.x, c.y, std::max(1.5, font * 0.12), 0, 2 * M_PI);
+    detail::set_color(cr, kInk);
+    cairo_fill(cr);
   }
 }
 
