@@ -9,6 +9,8 @@
 #include "app/run_output.hpp"
 #include "app/scenario_check.hpp"
 #include "app/scenario_posts.hpp"
+#include "app/territory_label.hpp"
+#include "app/wording.hpp"
 #include "app/yaml_section.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
@@ -252,9 +254,9 @@ int command_export(const CommonOptions& o, const ExportOptions& e, std::ostream&
     spec.polygons = t.shape;
     spec.title = s.name;
     spec.subtitle = description;
-    spec.legend_title = e.field;
+    spec.legend_title = field_label(e.field);
     spec.units = unit;
-    spec.credits = "covsim · " + t.source;
+    spec.credits = "covsim · " + territory_label(t);
     spec.map.values = v;
     if (unit == "min") {
       spec.classes.method = geo::Classification::manual;

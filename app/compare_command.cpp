@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/plan_state.hpp"
+#include "app/territory_label.hpp"
 #include "app/yaml_section.hpp"
 #include "geo/detail/number_format.hpp"
 #include "geo/error.hpp"
@@ -145,8 +146,9 @@ sim::PlanFigures on(const geo::Territory& t, const Side& side, const std::string
 std::string summary(const sim::Comparison& c, const geo::Territory& t) {
   std::ostringstream md;
   const std::size_t nt = c.thresholds();
-  md << "# Comparison\n\n- " << c.label_a << "\n- " << c.label_b << "\n\nTerritory: " << t.source
-     << ", " << t.size() << " communes, " << grouped(c.population[0], 0) << " inhabitants.\n\n";
+  md << "# Comparison\n\n- " << c.label_a << "\n- " << c.label_b
+     << "\n\nTerritory: " << territory_label(t) << ", " << grouped(c.population[0], 0)
+     << " inhabitants.\n\n";
   if (c.identical()) md << "**No difference**: every commune and every figure is the same.\n\n";
   md << "| Threshold | Reached in A | Reached in B | Difference |\n|---|---:|---:|---:|\n";
   for (std::size_t k = 0; k < nt; ++k)
@@ -189,7 +191,7 @@ void render(const sim::Comparison& c, const geo::Territory& t, const sim::PlanFi
   spec.subtitle = c.label_b + " vs " + c.label_a;
   spec.legend_title = "Minutes to the nearest permanence, B minus A";
   spec.units = "min";
-  spec.credits = "covsim · " + t.source;
+  spec.credits = "covsim · " + territory_label(t);
   spec.classes.method = geo::Classification::manual;
   spec.classes.manual_breaks = {-10, -tolerance, tolerance, 10};
   spec.classes.ramp = geo::Ramp::rd_yl_gn;

@@ -5,6 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/plan_state.hpp"
+#include "app/territory_label.hpp"
 #include "geo/detail/number_format.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
@@ -167,7 +168,8 @@ void render(const CurrentPlan& plan, const sim::Recommendation& r, std::size_t t
                   "that gain";
   spec.legend_title = "Minutes to the nearest permanence, with the new posts";
   spec.units = "min";
-  spec.credits = "covsim · " + t.source + " · travel: " + plan.prepared.graph.model + " model";
+  spec.credits =
+      "covsim · " + territory_label(t) + " · travel: " + plan.prepared.graph.model + " model";
   spec.classes.method = geo::Classification::manual;
   spec.classes.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
                                     s.coverage.thresholds_minutes.end());

@@ -9,6 +9,10 @@
 #include <set>
 #include <sstream>
 
+#include "app/report.hpp"
+#include "app/run_maps.hpp"
+#include "app/territory_label.hpp"
+#include "app/wording.hpp"
 #include "geo/catchment.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
@@ -22,106 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string number(double v, int decimals = 0) {
-  if (!std::isfinite(v)) return "–";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  // Thousands separated by a thin space, as French planners write them.
-  std::string s = buf;
-  const auto dot = s.find('.');
-  std::size_t end = dot == std::string::npos ? s.size() : dot;
-  const std::size_t start = (s[0] == '-') ? 1 : 0;
-  for (std::size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, " ");
-  return s;
-}
-
-std::string percent(double part, double whole) {
-  return whole > 0 ? number(100.0 * part / whole, 1) + " %" : "–";
-}
-
-// "-12.5 %" for after against before; "–" when before is 0.
-std::string signed_percent(double after, double before) {
-  if (!(before > 0)) return "–";
-  const double change = 100.0 * (after - before) / before;
-  return (change > 0 ? "+" : "") + number(change, 1) + " %";
-}
-
-std::string minutes_label(float m) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(m));
-  return buf;
-}
-
-// Minutes to the nearest site for maps: beyond the cut-off counts as the cut-off, which falls
-// in the last class ("≥ largest threshold"), so no commune looks like missing data.
-std::vector<double> map_minutes(const sim::CommuneCoverage& c, float cutoff) {
-  std::vector<double> v(c.size());
-  for (std::size_t i = 0; i < c.size(); ++i)
-    v[i] = std::isfinite(c.nearest_minutes[i]) ? c.nearest_minutes[i] : cutoff;
-  return v;
-}
-
-std::vector<geo::PointSymbol> site_symbols(const geo::Territory& t, const sim::Deployment& d,
-                                           const sim::PostTable& posts) {
-  std::vector<geo::PointSymbol> out;
-  std::vector<std::uint8_t> seen(t.size() * 3, 0);
-  for (sim::SiteId s = 0; s < d.sites(); ++s) {
-    const geo::CommuneId c = d.site_commune[s];
-    const auto strategy = posts.posts[d.site_post[s]].strategy;
-    const std::size_t k = static_cast<std::size_t>(strategy);
-    if (seen[c * 3 + k]++) continue;  // one symbol per site and strategy
-    geo::PointSymbol p;
-    p.at = t.demand[c];
-    if (strategy == sim::Strategy::multi_centre) {
-      p.kind = geo::Symbol::square;
-      p.fill = {0.05, 0.35, 0.65};
-      p.legend = "Multi-centre site";
-    } else {
-      p.kind = geo::Symbol::circle;
-      p.fill = {0.1, 0.1, 0.1};
-      p.legend = "Fixed site (centrality)";
-    }
-    out.push_back(p);
-  }
-  return out;
-}
-
-// A triangle at each roaming stop (one per commune), so the permanences a round holds show
-// even where its line is short.
-geo::PointSymbol marker(const geo::Territory& t, geo::CommuneId c, geo::Symbol kind, double size,
-                        geo::Rgb fill, std::string legend) {
-  geo::PointSymbol p;
-  p.at = t.demand[c];
-  p.kind = kind;
-  p.size_px = size;
-  p.fill = fill;
-  p.legend = std::move(legend);
-  return p;
-}
-
-void add_stop_symbols(const geo::Territory& t, const sim::Deployment& d,
-                      std::vector<geo::PointSymbol>& out) {
-  std::vector<std::uint8_t> seen(t.size(), 0);
-  for (const geo::CommuneId c : d.stop_commune)
-    if (!seen[c]++)
-      out.push_back(marker(t, c, geo::Symbol::triangle, 10, {0.55, 0.1, 0.55}, "Roaming stop"));
-}
-
-std::vector<geo::Polyline> circuit_lines(const geo::Territory& t, const sim::Deployment& d) {
-  std::vector<geo::Polyline> out;
-  for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
-    auto stops = d.stops(c);
-    if (stops.size() < 2) continue;
-    geo::Polyline line;
-    for (geo::CommuneId s : stops) line.points.push_back(t.demand[s]);
-    line.points.push_back(t.demand[stops.front()]);
-    line.color = {0.55, 0.1, 0.55};
-    line.legend = "Roaming circuit";
-    out.push_back(std::move(line));
-  }
-  return out;
-}
-
 std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const sim::Deployment& d) {
   std::vector<geo::LineString> out;
   for (sim::CircuitId c = 0; c < d.circuits(); ++c) {
@@ -133,27 +37,6 @@ std::vector<geo::LineString> circuit_geometries(const geo::Territory& t, const s
     out.push_back(std::move(line));
   }
   return out;
-}
-
-// Largest population first, then by name: the order a council reads a list of places in.
-void by_population(const geo::Territory& t, std::vector<geo::CommuneId>& communes) {
-  std::stable_sort(communes.begin(), communes.end(), [&](geo::CommuneId a, geo::CommuneId b) {
-    return t.population[a] > t.population[b];
-  });
-}
-
-geo::ClassScheme minutes_scheme(const Scenario& s) {
-  geo::ClassScheme scheme;
-  scheme.method = geo::Classification::manual;
-  scheme.manual_breaks.assign(s.coverage.thresholds_minutes.begin(),
-                              s.coverage.thresholds_minutes.end());
-  scheme.ramp = geo::Ramp::yl_or_rd;
-  return scheme;
-}
-
-std::string credits(const Prepared& p) {
-  return "covsim · " + p.territory.source + " · travel: " + p.graph.model +
-         " model, EPSG:" + std::to_string(p.territory.epsg);
 }
 
 // The sweep cell the per-commune outputs show: the harshest rate of the grid, at the renewal
@@ -192,6 +75,7 @@ struct Context {
   const RunOutputs& o;
   const RunTables& tables;
   const LayerSet& layers;
+  const RunMaps* maps;  // when a map or the report is written (app/run_maps.hpp)
   Progress& progress;
 };
 
@@ -401,51 +285,22 @@ void write_vector(const Context& c, const fs::path& path) {
 
 // ---- Maps -----------------------------------------------------------------------------------
 
-geo::MapSpec coverage_spec(const RunOutputs& o) {
-  const geo::Territory& t = o.prepared.territory;
-  geo::MapSpec spec;
-  spec.polygons = t.shape;
-  spec.classes = minutes_scheme(o.scenario);
-  spec.title = o.scenario.name;
-  spec.subtitle =
-      "Minutes to the nearest advisor site, " + std::to_string(o.baseline.posts.size()) + " posts";
-  spec.credits = credits(o.prepared);
-  spec.legend_title = "Minutes to the nearest site";
-  spec.units = "min";
-  spec.map.values = map_minutes(o.baseline.communes, o.prepared.table.cutoff_minutes);
-  spec.map.points = site_symbols(t, o.baseline.deployment, o.baseline.posts);
-  add_stop_symbols(t, o.baseline.deployment, spec.map.points);
-  spec.map.lines = circuit_lines(t, o.baseline.deployment);
-  return spec;
-}
-
 void write_coverage_map(const Context& c, const fs::path& path) {
-  geo::render_map(coverage_spec(c.o), path.string());
+  geo::render_map(c.maps->coverage, path.string());
 }
 
 void write_renewal_map(const Context& c, const fs::path& path) {
-  const RunOutputs& o = c.o;
-  const geo::Territory& t = o.prepared.territory;
-  const sim::RenewalImpact& im = o.renewal->impact;
-  geo::MapSpec pair = coverage_spec(o);
-  pair.subtitle = "Before and after renewal (" + std::string(sim::name(im.options.policy)) +
-                  "); outlined: losing reach within " +
-                  minutes_label(o.scenario.coverage.thresholds_minutes[im.threshold]) +
-                  " min; diamonds: losing their permanence";
-  pair.map.caption = "Before: every post active";
-  pair.highlight_label = "Loses reach";
-  geo::MapPanel after;
-  after.caption = "After renewal";
-  after.values = map_minutes(im.after, o.prepared.table.cutoff_minutes);
-  const std::vector<geo::CommuneId> losing = im.loss.losing_reach(im.threshold);
-  after.highlighted.assign(losing.begin(), losing.end());
-  after.points = site_symbols(t, im.after_deployment, o.baseline.posts);
-  add_stop_symbols(t, im.after_deployment, after.points);
-  for (const geo::CommuneId k : im.loss.losing_permanence())
-    after.points.push_back(
-        marker(t, k, geo::Symbol::diamond, 13, {0.85, 0.1, 0.1}, "Loses its permanence"));
-  after.lines = circuit_lines(t, im.after_deployment);
-  geo::render_map_pair(pair, after, path.string());
+  geo::render_map_pair(*c.maps->renewal, *c.maps->after, path.string());
+}
+
+// ---- Report ---------------------------------------------------------------------------------
+
+void report_html_writer(const Context& c, const fs::path& path) {
+  write_report_html(c.o, *c.maps, path);
+}
+
+void report_pdf_writer(const Context& c, const fs::path& path) {
+  write_report_pdf(c.o, *c.maps, path);
 }
 
 // ---- Tables ---------------------------------------------------------------------------------
@@ -588,6 +443,10 @@ std::vector<OutputEntry> output_entries(const Scenario& s, bool renewal, bool sw
     if (renewal)
       out.push_back({{"renewal." + ext, "map:" + ext}, "output.maps", {}, write_renewal_map});
   }
+  if (s.output.report) {
+    out.push_back({{"report.html", "report"}, "output.report", {}, report_html_writer});
+    out.push_back({{"report.pdf", "report"}, "output.report", {}, report_pdf_writer});
+  }
   if (!s.output.tables) return out;
   for (const TableOutput& t : kTables)
     if (wanted(t.needs, renewal, sweep))
@@ -672,7 +531,9 @@ std::vector<fs::path> write_run_outputs(const RunOutputs& o, geo::OutputTransact
                                         Progress& progress) {
   const RunTables tables = run_tables(o);
   LayerSet layers;
-  Context context{o, tables, layers, progress};
+  std::optional<RunMaps> maps;
+  if (!o.scenario.output.map_formats.empty() || o.scenario.output.report) maps = run_maps(o);
+  Context context{o, tables, layers, maps ? &*maps : nullptr, progress};
   if (!o.scenario.output.vector_formats.empty()) build_layers(context, layers);
   for (const OutputEntry& e : output_entries(o.scenario, o.renewal != nullptr, o.sweep != nullptr))
     e.write(context, out.staging() / e.file.name);
@@ -686,8 +547,8 @@ std::string summary_markdown(const RunOutputs& o) {
   std::ostringstream md;
   md << "# " << o.scenario.name << "\n\n";
   if (!o.scenario.description.empty()) md << o.scenario.description << "\n\n";
-  md << "Territory: " << t.source << " — " << number(static_cast<double>(t.size())) << " communes, "
-     << number(g.population[0]) << " inhabitants (" << number(g.priority_population[0])
+  md << "Territory: " << territory_label(t) << ", " << number(g.population[0]) << " inhabitants ("
+     << number(g.priority_population[0])
      << " in priority areas). Travel: " << o.prepared.graph.model << " model, tables to "
      << minutes_label(o.prepared.table.cutoff_minutes) << " min.\n\n";
 

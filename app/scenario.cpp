@@ -519,7 +519,8 @@ void check_paths(const Scenario& s) {
 
 void read_output(const YamlSection& root, Scenario& out) {
   OutputSettings& o = out.output;
-  auto s = root.section("output", {"dir", "overwrite", "vector", "maps", "tables"});
+  auto s =
+      root.section("output", {"dir", "overwrite", "vector", "maps", "tables", "report", "extent"});
   if (!s) {
     o.dir = (std::filesystem::path(root.base_dir()) / o.dir).lexically_normal();
     return;
@@ -539,6 +540,11 @@ void read_output(const YamlSection& root, Scenario& out) {
         s->fail("maps", "'" + f + "' is not one of: png, svg, pdf");
   }
   o.tables = s->flag("tables", o.tables);
+  o.report = s->flag("report", o.report);
+  if (s->has("extent")) {
+    o.extent = s->texts("extent");
+    if (o.extent.empty()) s->fail("extent", "lists no group code (omit it for the study area)");
+  }
 }
 
 }  // namespace

@@ -75,6 +75,10 @@ struct OutputSettings {
   std::vector<std::string> vector_formats{"gpkg"};  // gpkg | geojson | shp
   std::vector<std::string> map_formats{"png"};      // png | svg | pdf
   bool tables = true;                               // CSV tables + summary.md + result.json
+  bool report = true;                               // report.html + report.pdf
+  // What the maps show: codes of groups (any grouping: department, EPCI...); empty: the groups
+  // holding posts (the study area), ["all"]: the whole territory.
+  std::vector<std::string> extent;
 };
 
 struct Scenario {

@@ -56,6 +56,21 @@ std::string hours_text(double h) {
   return os.str();
 }
 
+// Every code of output.extent names a group of some grouping ("all" alone: the territory).
+void check_extent(const Scenario& s, const geo::Territory& t) {
+  const std::vector<std::string>& codes = s.output.extent;
+  if (codes.size() == 1 && codes[0] == "all") return;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const bool known = std::any_of(t.groupings.begin(), t.groupings.end(), [&](const auto& g) {
+      return std::find(g.codes.begin(), g.codes.end(), codes[i]) != g.codes.end();
+    });
+    if (!known)
+      fail(s, indexed("output.extent", i),
+           "no group with code \"" + codes[i] + "\" in any grouping of the territory (" +
+               grouping_keys(t) + "); \"all\" shows the whole territory");
+  }
+}
+
 void check_links(const Scenario& s, const geo::Territory& t) {
   const auto& links = s.travel.speeds.extra_links;
   for (std::size_t i = 0; i < links.size(); ++i) {
@@ -124,6 +139,7 @@ bool absorb_can_run(const Scenario& s) {
 std::vector<std::string> check_scenario(const Scenario& s, const geo::Territory& t,
                                         const sim::PostTable& posts) {
   check_links(s, t);
+  check_extent(s, t);
   check_sites_by_group(s, t);
   if (s.sweep && !s.renewal)
     fail(s, "sweep",

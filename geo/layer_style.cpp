@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "geo/detail/markup.hpp"
 #include "geo/error.hpp"
 
 namespace covsim::geo {
@@ -17,32 +18,7 @@ constexpr double kPxPerMm = 1 / 0.28;  // Symbology Encoding 1.1 defines a pixel
 constexpr double kLineWidthMm = 0.6;
 constexpr double kMarkerMm = 2.4;
 
-std::string xml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string xml(std::string_view s) { return detail::escape_markup(s); }
 
 // Shortest text that reads back to the same double: QGIS parses it exactly, so the class
 // bounds below survive to the last bit.

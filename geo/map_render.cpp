@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
 #include "geo/detail/atomic_file.hpp"
+#include "geo/detail/label_placement.hpp"
 #include "geo/detail/map_draw.hpp"
 #include "geo/error.hpp"
 
@@ -22,6 +24,7 @@ using detail::SurfacePtr;
 
 constexpr Rgb kInk{0.15, 0.15, 0.15};
 constexpr Rgb kMuted{0.4, 0.4, 0.4};
+constexpr Rgb kOutline{0.2, 0.2, 0.25};
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Page geometry shared by page_layout() and the renderers, in page pixels. Everything scales
@@ -51,9 +54,12 @@ bool has_captions(const std::vector<const MapPanel*>& panels) {
 // What the maps show, in metres, with a margin that keeps outlines, symbols and the scale bar
 // off the frame; a lone point still gets a 1 km wide view.
 Box world_of(const MapSpec& spec, const std::vector<const MapPanel*>& panels) {
-  Box world;
-  for (const MultiPolygon& m : spec.polygons) world.expand(m.bounds());
+  Box world = spec.extent;
+  if (world.empty()) {
+    for (const MultiPolygon& m : spec.polygons) world.expand(m.bounds());
+  }
   for (const MapPanel* panel : panels) {
+    if (!spec.extent.empty()) break;
     for (const PointSymbol& s : panel->points) world.expand(s.at);
     for (const Polyline& l : panel->lines)
       for (const Point& q : l.points) world.expand(q);
@@ -66,10 +72,19 @@ Box world_of(const MapSpec& spec, const std::vector<const MapPanel*>& panels) {
 
 // Maps side by side in the area, as large as the area allows, top-aligned (the captions sit
 // right above them) and centred across.
-std::vector<MapTransform> fit_maps(const Box& world, const Box& area, std::size_t panels,
-                                   double gap) {
+std::vector<MapTransform> fit_maps(Box world, const Box& area, std::size_t panels, double gap,
+                                   bool fill) {
   const double n = static_cast<double>(panels);
   const double width = (area.width() - gap * (n - 1)) / n;
+  if (fill && width > 0 && area.height() > 0) {
+    // A chosen extent is the least to show: widen it to the frame's shape, so the study area
+    // is as large as the page allows and its surroundings fill the rest.
+    const double ratio = width / area.height();
+    const double cx = (world.min_x + world.max_x) / 2, cy = (world.min_y + world.max_y) / 2;
+    const double w = std::max(world.width(), world.height() * ratio);
+    const double h = std::max(world.height(), world.width() / ratio);
+    world = make_box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2);
+  }
   const double scale = std::min(width / world.width(), area.height() / world.height());
   const double used = world.width() * scale * n + gap * (n - 1);
   std::vector<MapTransform> out;
@@ -109,8 +124,9 @@ Page page_geometry(const MapSpec& spec, const std::vector<const MapPanel*>& pane
   Page column = p;
   const double column_width = std::clamp(0.22 * w, 12 * f, 22 * f);
   column.legend = make_box(w - p.margin - column_width, legend_top, w - p.margin, bottom);
+  const bool fill = !spec.extent.empty();
   column.maps = fit_maps(world, make_box(p.margin, top, column.legend.min_x - gap, bottom),
-                         panels.size(), gap);
+                         panels.size(), gap, fill);
 
   Page band = p;
   band.legend_columns = std::max(1, static_cast<int>((w - 2 * p.margin - 1.6 * f) / (16 * f)));
@@ -120,7 +136,7 @@ Page page_geometry(const MapSpec& spec, const std::vector<const MapPanel*>& pane
                              static_cast<double>(per_column) * 1.55 * f;
   band.legend = make_box(p.margin, bottom - band_height, w - p.margin, bottom);
   band.maps = fit_maps(world, make_box(p.margin, top, w - p.margin, band.legend.min_y - gap),
-                       panels.size(), gap);
+                       panels.size(), gap, fill);
   if (band.maps.front().scale > 1.05 * column.maps.front().scale) {
     // Under the maps rather than at the page's foot, so the eye need not jump.
     const double lift = band.legend.min_y - gap - band.maps.front().frame.max_y;
@@ -177,24 +193,14 @@ bool lacks_values(const MapSpec& spec, const std::vector<const MapPanel*>& panel
   return false;
 }
 
-double overlap(const Box& a, const Box& b) {
-  const double w = std::min(a.max_x, b.max_x) - std::max(a.min_x, b.min_x);
-  const double h = std::min(a.max_y, b.max_y) - std::max(a.min_y, b.min_y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
 // Labels go right of their symbol, else left, above or below: the first spot that hides no
-// other label or symbol, or the one hiding least.
-void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t, double font) {
+// other label or symbol, or the one hiding least. `taken` holds what is already on the frame
+// and receives the labels placed.
+void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t, double font,
+                       std::vector<Box>& taken) {
   detail::set_font(cr, font * 0.8);
   cairo_font_extents_t fe;
   cairo_font_extents(cr, &fe);
-  std::vector<Box> taken;
-  for (const PointSymbol& s : panel.points) {
-    const Point c = t.to_page(s.at);
-    const double r = s.size_px / 2;
-    taken.push_back(make_box(c.x - r, c.y - r, c.x + r, c.y + r));
-  }
   for (const PointSymbol& s : panel.points) {
     if (s.label.empty()) continue;
     const Point c = t.to_page(s.at);
@@ -210,13 +216,46 @@ void draw_point_labels(cairo_t* cr, const MapPanel& panel, const MapTransform& t
     for (const Point& at : spots) {
       const Box b = make_box(at.x, at.y - asc, at.x + w, at.y + fe.descent);
       double cost = 0;
-      for (const Box& o : taken) cost += overlap(b, o);
+      for (const Box& o : taken) cost += detail::overlap_area(b, o);
       if (b.min_x < t.frame.min_x || b.max_x > t.frame.max_x) cost += w * asc;
       if (cost < best_cost) best_cost = cost, best = at, best_box = b;
       if (cost == 0) break;
     }
     taken.push_back(best_box);
     detail::draw_text(cr, best, s.label, kInk, true);
+  }
+}
+
+// Place names where they hide nothing (geo/detail/label_placement.hpp), with a dot on the
+// place where no symbol marks it already.
+void draw_place_labels(cairo_t* cr, const std::vector<PlaceLabel>& labels, const MapTransform& t,
+                       double font, std::vector<Box>& taken) {
+  auto set_label_font = [&](const PlaceLabel& l) {
+    detail::set_font(cr, font * (l.bold ? 0.85 : 0.75), l.bold);
+  };
+  std::vector<detail::LabelBox> boxes;
+  for (const PlaceLabel& l : labels) {
+    set_label_font(l);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    boxes.push_back({t.to_page(l.at), detail::text_width(cr, l.text), fe.ascent, fe.descent,
+                     font * 0.3, l.priority});
+  }
+  const std::size_t symbols = taken.size();
+  const auto at = detail::place_labels(boxes, t.frame, taken);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (!at[i]) continue;
+    set_label_font(labels[i]);
+    detail::draw_text(cr, *at[i], labels[i].text, kInk, true);
+    const Point c = boxes[i].anchor;
+    const bool on_symbol = std::any_of(
+        taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(symbols), [&](const Box& o) {
+          return c.x >= o.min_x && c.x <= o.max_x && c.y >= o.min_y && c.y <= o.max_y;
+        });
+    if (on_symbol) continue;
+    cairo_arc(cr, c.x, c.y, std::max(1.5, font * 0.12), 0, 2 * M_PI);
+    detail::set_color(cr, kInk);
+    cairo_fill(cr);
   }
 }
 
@@ -270,14 +309,29 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const MapPanel& panel, const C
   cairo_set_line_width(cr, 0.6);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke(cr);
+  for (const MultiPolygon& m : spec.outlines) detail::append_polygon(cr, m, t);
+  detail::set_color(cr, kOutline);
+  cairo_set_line_width(cr, std::max(1.5, font * 0.11));
+  cairo_stroke(cr);
   for (std::uint32_t h : panel.highlighted) detail::append_polygon(cr, spec.polygons[h], t);
   detail::set_color(cr, spec.highlight_color);
   cairo_set_line_width(cr, std::max(2.0, font * 0.13));
   cairo_stroke(cr);
   for (const Polyline& line : panel.lines) stroke_line(cr, line, t);
-  for (const PointSymbol& s : panel.points)
-    detail::draw_symbol(cr, s.kind, t.to_page(s.at), s.size_px, s.fill);
-  draw_point_labels(cr, panel, t, font);
+  std::vector<Box> taken;
+  for (const PointSymbol& s : panel.points) {
+    const Point c = t.to_page(s.at);
+    const double r = s.size_px / 2;
+    detail::draw_symbol(cr, s.kind, c, s.size_px, s.fill);
+    taken.push_back(make_box(c.x - r, c.y - r, c.x + r, c.y + r));
+  }
+  // The scale bar and the north arrow, so that no name runs under them.
+  taken.push_back(make_box(neat.min_x, neat.max_y - 2.6 * font,
+                           neat.min_x + neat.width() * 0.3 + 3 * font, neat.max_y));
+  taken.push_back(
+      make_box(neat.max_x - 3.5 * font, neat.min_y, neat.max_x, neat.min_y + 5.2 * font));
+  draw_point_labels(cr, panel, t, font, taken);
+  draw_place_labels(cr, spec.labels, t, font, taken);
   cairo_restore(cr);
 
   detail::set_color(cr, {0.6, 0.6, 0.6});
@@ -316,6 +370,8 @@ std::vector<LegendRow> legend_rows(const MapSpec& spec, const std::vector<const 
   };
   bool highlighted = false;
   for (const MapPanel* p : panels) highlighted = highlighted || !p->highlighted.empty();
+  if (!spec.outlines.empty() && !spec.outline_label.empty())
+    rows.push_back({LegendRow::outline, spec.outline_label, kOutline});
   if (highlighted) rows.push_back({LegendRow::outline, spec.highlight_label, spec.highlight_color});
   for (const MapPanel* p : panels) {
     for (const PointSymbol& s : p->points)
@@ -503,7 +559,68 @@ void render(const MapSpec& spec, const MapPanel* second, const std::string& path
   file.commit();
 }
 
+// Cairo's SVG surface writes through this callback into a string.
+cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// Prefixes every id and every reference to one, so maps inlined in one page keep their own
+// glyphs and clips.
+std::string prefix_ids(const std::string& svg, const std::string& prefix) {
+  std::string out;
+  out.reserve(svg.size() + svg.size() / 16);
+  const std::string marks[] = {" id=\"", "href=\"#", "url(#"};
+  for (std::size_t i = 0; i < svg.size();) {
+    bool hit = false;
+    for (const std::string& m : marks)
+      if (svg.compare(i, m.size(), m) == 0) {
+        out += m;
+        out += prefix;
+        i += m.size();
+        hit = true;
+        break;
+      }
+    if (!hit) out += svg[i++];
+  }
+  return out;
+}
+
 }  // namespace
+
+namespace detail {
+
+void draw_map(cairo_t* cr, const MapSpec& spec, const MapPanel* second) {
+  draw_page(cr, spec, layout(spec, second));
+}
+
+}  // namespace detail
+
+std::string map_svg(const MapSpec& spec, const MapPanel* after, const std::string& id_prefix) {
+  const Layout l = layout(spec, after);
+  std::string svg;
+  {
+    SurfacePtr surface(
+        cairo_svg_surface_create_for_stream(append_to_string, &svg, spec.width_px, spec.height_px));
+    check(cairo_surface_status(surface.get()), "inline SVG map", "cannot create the surface");
+    {
+      ContextPtr cr(cairo_create(surface.get()));
+      draw_page(cr.get(), spec, l);
+      check(cairo_status(cr.get()), "inline SVG map", "drawing failed");
+    }
+    cairo_surface_finish(surface.get());
+    check(cairo_surface_status(surface.get()), "inline SVG map", "cannot write");
+  }
+  if (svg.rfind("<?xml", 0) == 0) svg.erase(0, svg.find("?>") + 2);
+  // Sized by the page it sits in rather than in points.
+  const std::size_t root = svg.find("<svg");
+  for (const char* attribute : {" width=\"", " height=\""}) {
+    const std::size_t a = svg.find(attribute, root);
+    if (a != std::string::npos && a < svg.find('>', root))
+      svg.erase(a, svg.find('"', a + std::strlen(attribute)) + 1 - a);
+  }
+  return prefix_ids(svg, id_prefix);
+}
 
 std::vector<MapTransform> page_layout(const MapSpec& spec, const MapPanel* second) {
   return layout(spec, second).page.maps;

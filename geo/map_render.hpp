@@ -1,7 +1,10 @@
 // Rendered maps for people with no GIS: a classed choropleth of polygons with title, legend
 // (units and a "no data" entry), scale bar, north arrow and credits, plus point symbols,
 // polylines and highlighted outlines; PNG, SVG or PDF after the file's extension. A before/after
-// pair shares one extent, one classification and one legend. Writes are atomic.
+// pair shares one extent, one classification and one legend. Writes are atomic. Place names
+// are placed greedily: by priority, each at the first of eight spots around its point that hides
+// no symbol, no name already placed and no frame furniture, else left out (see place_labels in
+// map_render.cpp for why not Mapnik).
 //
 //   MapSpec spec{.polygons = territory.shape, .title = "Population", .units = "inhabitants"};
 //   spec.map.values = territory.population;  render_map(spec, "population.png");
@@ -47,12 +50,26 @@ struct MapPanel {
   std::vector<Polyline> lines;
 };
 
+// A name on the map, drawn on every panel; left out where it would overlap.
+struct PlaceLabel {
+  Point at;  // in the polygons' CRS
+  std::string text;
+  double priority = 0;  // higher is placed first
+  bool bold = false;
+};
+
 struct MapSpec {
   // The polygons, in one metric CRS (metres); usually `territory.shape`. Not owned: they must
   // outlive the render call.
   std::span<const MultiPolygon> polygons;
   MapPanel map;
   ClassScheme classes;
+  // Boundaries drawn over the classes on every panel (EPCIs, dissolved), with a legend entry.
+  std::vector<MultiPolygon> outlines;
+  std::string outline_label;
+  std::vector<PlaceLabel> labels;
+  // The area shown, in the polygons' CRS; empty: everything drawn. Polygons beyond it are cut.
+  Box extent;
   std::string title;
   std::string subtitle;
   std::string credits;       // source line at the bottom ("Source: INSEE 2026, IGN ...")
@@ -96,5 +113,10 @@ void render_map(const MapSpec& spec, const std::string& path);
 // Two frames side by side: spec.map on the left ("before"), `after` on the right, with one
 // extent, one classification over both and one legend, so colours compare directly.
 void render_map_pair(const MapSpec& spec, const MapPanel& after, const std::string& path);
+
+// The map (a pair when `after` is given) as an SVG document, for inlining in an HTML page: no
+// XML declaration, and every id prefixed with `id_prefix` so that several maps in one page do
+// not share glyph or clip ids.
+std::string map_svg(const MapSpec& spec, const MapPanel* after, const std::string& id_prefix);
 
 }  // namespace covsim::geo

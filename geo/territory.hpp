@@ -26,6 +26,9 @@ struct Grouping {
   std::vector<std::string> codes;  // group id -> code ("35", "243500139")
   std::vector<std::string> names;  // group id -> display name
   std::vector<GroupId> of;         // commune id -> group id, kNoGroup when unassigned
+  // Group id -> communes the group has in all, as its source lists them (the COG); empty or 0
+  // when unknown. More than the territory holds: the group is cut by the territory's edge.
+  std::vector<std::uint32_t> full_size;
 
   std::size_t size() const { return codes.size(); }
   // Returns the id of `code`, adding the group if it is new.

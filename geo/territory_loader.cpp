@@ -334,6 +334,16 @@ void add_cog_groupings(Territory& t, const Cog& cog, const LoadOptions& o, LoadR
     const auto& [of, names] = source;
     for (CommuneId c = 0; c < t.size(); ++c)
       if ((*of)[c] != kNoIndex) g.of[c] = intern(names->code[(*of)[c]], names->name[(*of)[c]]);
+    // Members in the whole COG, so reports can flag a group the territory's edge cuts.
+    const std::vector<std::uint32_t>& cog_of = key == std::string_view("department")
+                                                   ? cog.department
+                                               : key == std::string_view("epci") ? cog.epci
+                                                                                 : cog.region;
+    std::unordered_map<std::string, std::uint32_t> members;
+    for (std::uint32_t k = 0; k < cog.size(); ++k)
+      if (cog_of[k] != kNoIndex) ++members[names->code[cog_of[k]]];
+    g.full_size.assign(g.size(), 0);
+    for (GroupId id = 0; id < g.size(); ++id) g.full_size[id] = members[g.codes[id]];
   }
   for (std::uint32_t k = 0; k < cog.size(); ++k) {
     if (!in_scope.count(cog.department[k])) continue;

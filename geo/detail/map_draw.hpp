@@ -57,4 +57,8 @@ void draw_scale_bar(cairo_t* cr, const MapTransform& t, Point at, double max_px,
 // north over mainland France, close enough for an arrow.
 void draw_north_arrow(cairo_t* cr, Point tip, double height, double font);
 
+// The whole map page of `spec` (a pair with `second`), on a spec.width_px × spec.height_px
+// area at the context's origin: how a report embeds a map as vectors in its own pages.
+void draw_map(cairo_t* cr, const MapSpec& spec, const MapPanel* second);
+
 }  // namespace covsim::geo::detail
