@@ -191,8 +191,7 @@ int command_prioritise(const CommonOptions& o, const PrioritiseCommandOptions& p
   log << "\n";
 
   geo::write_csv(out->staged("priorities.csv"),
-                 priorities_table(pr, plan->baseline.posts, decided_keep, t).columns,
-                 {});
+                 priorities_table(pr, plan->baseline.posts, decided_keep, t).columns, {});
   geo::write_text_file(out->staged("priorities.md"), summary(*plan, pr, decided, t, limit), false);
   commit_outputs(*out, log);
   return kOk;

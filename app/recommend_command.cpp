@@ -291,8 +291,7 @@ int command_recommend(const CommonOptions& o, const RecommendCommandOptions& rc,
         << ", total " << grouped(r.cumulative[i], dec) << "\n";
 
   geo::write_csv(out->staged(outputs[0]),
-                 recommendation_table(r, plan->prepared.territory, objective).columns,
-                 {});
+                 recommendation_table(r, plan->prepared.territory, objective).columns, {});
   geo::write_text_file(out->staged(outputs[1]), summary(*plan, r, ro.threshold, objective), false);
   for (std::size_t k = 2; k < outputs.size(); ++k)
     render(*plan, r, ro.threshold, objective, out->staged(outputs[k]));

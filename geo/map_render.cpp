@@ -288,8 +288,15 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const MapPanel& panel, const C
   cairo_rectangle(cr, neat.min_x, neat.min_y, neat.width(), neat.height());
   cairo_clip(cr);
   cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+  // Polygons off the frame are not drawn at all: with an extent on one agglomeration, an SVG
+  // or PDF of a whole department would otherwise carry every commune, clipped but present.
+  auto off_frame = [&](const MultiPolygon& m) {
+    const Box b = m.bounds();
+    return b.max_x < t.world.min_x || b.min_x > t.world.max_x || b.max_y < t.world.min_y ||
+           b.min_y > t.world.max_y;
+  };
   for (std::size_t i = 0; i < spec.polygons.size(); ++i) {
-    if (spec.polygons[i].empty()) continue;
+    if (spec.polygons[i].empty() || off_frame(spec.polygons[i])) continue;
     detail::append_polygon(cr, spec.polygons[i], t);
     if (const auto k = classes.class_of(value_of(panel, i))) {
       detail::set_color(cr, classes.colors[*k]);
@@ -302,14 +309,15 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const MapPanel& panel, const C
   // few pixels across get none: at country scale borders would bury the colours.
   for (const MultiPolygon& m : spec.polygons) {
     const Box b = m.bounds();
-    if (!m.empty() && std::max(b.width(), b.height()) * t.scale >= 6)
+    if (!m.empty() && !off_frame(m) && std::max(b.width(), b.height()) * t.scale >= 6)
       detail::append_polygon(cr, m, t);
   }
   detail::set_color(cr, {0.3, 0.3, 0.3}, 0.55);
   cairo_set_line_width(cr, 0.6);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke(cr);
-  for (const MultiPolygon& m : spec.outlines) detail::append_polygon(cr, m, t);
+  for (const MultiPolygon& m : spec.outlines)
+    if (!off_frame(m)) detail::append_polygon(cr, m, t);
   detail::set_color(cr, kOutline);
   cairo_set_line_width(cr, std::max(1.5, font * 0.11));
   cairo_stroke(cr);
