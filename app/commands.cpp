@@ -6,9 +6,11 @@
 
 #include "app/command_outputs.hpp"
 #include "app/pipeline.hpp"
+#include "app/plan_state.hpp"
 #include "app/run_output.hpp"
 #include "app/scenario_check.hpp"
 #include "app/scenario_posts.hpp"
+#include "app/sweep_shards.hpp"
 #include "app/territory_label.hpp"
 #include "app/wording.hpp"
 #include "app/yaml_section.hpp"
@@ -25,10 +27,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Scenario load(const CommonOptions& o) {
-  Scenario s = o.scenario ? read_scenario(*o.scenario) : default_scenario();
-  if (o.out_dir) s.output.dir = *o.out_dir;
-  if (o.overwrite) s.output.overwrite = true;
+Scenario load(const CommonOptions& o) { return load_scenario(o); }
+
+// validate and inspect leave nothing behind unless a cache folder is named.
+Scenario load_read_only(const CommonOptions& o) {
+  Scenario s = load(o);
+  s.territory.cache_write = s.territory.cache_dir.has_value();
   return s;
 }
 
@@ -57,8 +61,9 @@ void print_files(std::ostream& log, const std::vector<fs::path>& files) {
   for (const fs::path& f : files) log << "  " << f.string() << "\n";
 }
 
+// A whole run or sweep; with `shards`, a merge of their draws instead of a sweep.
 int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, std::ostream& log,
-            Progress& progress) {
+            Progress& progress, std::vector<ShardFile>* shards = nullptr) {
   Scenario s = load(o);
   if (sweep_options) {
     if (!s.sweep) throw InputError(s.file, "sweep", "the scenario has no 'sweep' section");
@@ -71,8 +76,24 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   }
   const bool renewal = s.renewal.has_value();
   const bool sweep = sweep_options != nullptr;
+  const std::optional<ShardSpec> shard =
+      sweep && sweep_options->shards > 0
+          ? std::optional<ShardSpec>(ShardSpec{sweep_options->shard, sweep_options->shards})
+          : std::nullopt;
+  if (shards && scenario_checksum(s) != shards->front().scenario_checksum)
+    throw InputError(s.file, "",
+                     "the scenario changed since the shards ran (" +
+                         shards->front().source.string() + "): run them again");
+  // Shards of one array job write into one folder at the same moment: made here, so that no
+  // shard's transaction sees it appear under its commit. A failure is the transaction's to say.
+  if (shard) {
+    std::error_code ignored;
+    fs::create_directories(s.output.dir, ignored);
+  }
   // Before any work, not after an hour of it: every output name, the directory, overwrite.
-  const std::unique_ptr<geo::OutputTransaction> out = begin_outputs(s, renewal, sweep);
+  const std::unique_ptr<geo::OutputTransaction> out =
+      shard ? begin_command_outputs(s.output.dir, {shard_file_name(*shard)}, s.output.overwrite)
+            : begin_outputs(s, renewal, sweep);
   log << "scenario: " << s.name;
   // The default's name already says it is embedded; a file is worth naming.
   if (s.file.find("embedded default") == std::string::npos) log << " (" << s.file << ")";
@@ -105,8 +126,36 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
         << " inhabitants)\n";
   }
   std::optional<sim::SweepResult> sw;
-  if (sweep) {
+  if (shard) {
+    ShardFile f;
+    f.scenario = o.scenario ? fs::absolute(*o.scenario).lexically_normal() : fs::path();
+    f.scenario_checksum = scenario_checksum(s);
+    f.seed = s.sweep->seed;
+    f.draws = s.sweep->draws;
+    f.spec = *shard;
+    f.baseline_checksum = baseline_checksum(p, b);
+    const sim::DrawRange range = sim::shard_draws(f.draws, shard->index, shard->count);
+    f.partial = sim::run_sweep_draws(rn->plan, *rn->reallocator, *s.sweep, range, progress);
+    log << "sweep: shard " << shard->index << "/" << shard->count << ": draws " << range.first
+        << " to " << range.end << " of " << f.draws << ", seed " << f.seed << "\n";
+    write_shard_file(out->staged(shard_file_name(*shard)), f);
+    commit_outputs(*out, log);
+    return kOk;
+  }
+  if (shards) {
+    for (const ShardFile& f : *shards)
+      if (f.baseline_checksum != baseline_checksum(p, b))
+        throw InputError(f.source.string(), "",
+                         "made from other data than the scenario now gives (territory, posts "
+                         "or coverage changed since the shards ran): run them again");
+    std::vector<sim::SweepPartial> parts;
+    for (ShardFile& f : *shards) parts.push_back(std::move(f.partial));
+    sw = sim::merge_sweep(rn->plan, *rn->reallocator, *s.sweep, parts);
+    log << "sweep: merged " << shards->size() << " shard(s)\n";
+  } else if (sweep) {
     sw = sim::run_sweep(rn->plan, *rn->reallocator, *s.sweep, progress);
+  }
+  if (sweep) {
     log << "sweep: " << sw->cells.size() << " cell(s) x " << sw->draws << " draws, seed "
         << sw->seed << "\n";
     if (const auto flat = sim::sweep_without_randomness(*sw, rn->plan))
@@ -114,6 +163,7 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   }
   RunOutputs outputs{s, p, b, rn ? &*rn : nullptr, sw ? &*sw : nullptr};
   print_files(log, write_run_outputs(outputs, *out, progress));
+  write_pending_cache(p, log);
   return kOk;
 }
 
@@ -128,8 +178,21 @@ int command_sweep(const CommonOptions& o, const SweepCommandOptions& s, std::ost
   return run_all(o, &s, log, progress);
 }
 
+int command_merge(const MergeCommandOptions& m, std::ostream& log, Progress& progress) {
+  std::vector<ShardFile> shards = read_shard_files(m.places);
+  CommonOptions o;
+  if (!shards.front().scenario.empty()) o.scenario = shards.front().scenario;
+  o.out_dir = m.out_dir;
+  o.overwrite = m.overwrite;
+  o.cache_dir = m.cache_dir;
+  SweepCommandOptions s;
+  s.draws = shards.front().draws;
+  s.seed = shards.front().seed;
+  return run_all(o, &s, log, progress, &shards);
+}
+
 int command_validate(const CommonOptions& o, std::ostream& log, Progress& progress) {
-  const Scenario s = load(o);
+  const Scenario s = load_read_only(o);
   planned_outputs(s, s.renewal.has_value(), s.sweep.has_value());  // two formats, one file
   Prepared p = prepare_territory(s, progress, log);
   const sim::PostTable posts = scenario_posts(s, p.territory);
@@ -141,7 +204,7 @@ int command_validate(const CommonOptions& o, std::ostream& log, Progress& progre
 }
 
 int command_inspect(const CommonOptions& o, std::ostream& log, Progress& progress) {
-  const Scenario s = load(o);
+  const Scenario s = load_read_only(o);
   Prepared p = prepare_territory(s, progress, log);
   if (p.load_report) log << p.load_report->to_text();
   log << geo::synthetic_summary(p.territory);

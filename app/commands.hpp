@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "geo/progress.hpp"
 
@@ -25,9 +26,10 @@ enum ExitCode : int {
 };
 
 struct CommonOptions {
-  std::optional<std::filesystem::path> scenario;  // empty: the embedded default
-  std::optional<std::filesystem::path> out_dir;   // replaces output.dir
-  bool overwrite = false;                         // or output.overwrite in the scenario
+  std::optional<std::filesystem::path> scenario;   // empty: the embedded default
+  std::optional<std::filesystem::path> out_dir;    // replaces output.dir
+  bool overwrite = false;                          // or output.overwrite in the scenario
+  std::optional<std::filesystem::path> cache_dir;  // replaces territory.cache_dir
 };
 
 int command_run(const CommonOptions& o, std::ostream& log, Progress& progress);
@@ -35,9 +37,22 @@ int command_run(const CommonOptions& o, std::ostream& log, Progress& progress);
 struct SweepCommandOptions {
   std::optional<std::uint32_t> draws;
   std::optional<std::uint64_t> seed;
+  // `--shard I/N`: only the draws of shard I, written as one partial file (app/sweep_shards.hpp)
+  // instead of the outputs; 0/0: the whole sweep.
+  std::uint32_t shard = 0, shards = 0;
 };
 int command_sweep(const CommonOptions& o, const SweepCommandOptions& s, std::ostream& log,
                   Progress& progress);
+
+// covsim merge: the shards of one sweep (folders holding *.covsim-shard files, or the files)
+// into exactly the outputs of the whole sweep.
+struct MergeCommandOptions {
+  std::vector<std::filesystem::path> places;
+  std::optional<std::filesystem::path> out_dir;  // default: the scenario's output.dir
+  bool overwrite = false;
+  std::optional<std::filesystem::path> cache_dir;
+};
+int command_merge(const MergeCommandOptions& m, std::ostream& log, Progress& progress);
 
 int command_validate(const CommonOptions& o, std::ostream& log, Progress& progress);
 int command_inspect(const CommonOptions& o, std::ostream& log, Progress& progress);

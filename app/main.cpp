@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/interrupts.hpp"
 #include "app/scenario.hpp"
+#include "app/sweep_shards.hpp"
 #include "app/terminal_progress.hpp"
 #include "geo/error.hpp"
 
@@ -61,6 +62,10 @@ void add_common(CLI::App* cmd, covsim::app::CommonOptions& o, std::string& scena
       "-o,--out", [&o](const std::string& d) { o.out_dir = d; },
       "Output directory (replaces output.dir of the scenario)");
   cmd->add_flag("--overwrite", o.overwrite, "Replace existing outputs");
+  cmd->add_option_function<std::string>(
+      "--cache", [&o](const std::string& d) { o.cache_dir = d; },
+      "Folder of the territory cache (replaces territory.cache_dir; default: the output "
+      "directory)");
 }
 
 }  // namespace
@@ -101,6 +106,44 @@ int main(int argc, char** argv) {
       ->add_option_function<std::uint64_t>(
           "--seed", [&](std::uint64_t s) { sweep_options.seed = s; }, "Seed of the draws")
       ->check(whole_number(0, kMaxSeed));
+
+  sweep
+      ->add_option_function<std::string>(
+          "--shard",
+          [&](const std::string& text) {
+            const ShardSpec spec = parse_shard(text);
+            sweep_options.shard = spec.index;
+            sweep_options.shards = spec.count;
+          },
+          "Run only the draws of shard I of N (1 <= I <= N) and write them as "
+          "sweep-shard-I-of-N.covsim-shard in the output directory, for `covsim merge`")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            try {
+              parse_shard(text);
+              return {};
+            } catch (const covsim::InputError& e) {
+              return "'" + text + "' " + e.problem();
+            }
+          },
+          "I/N"));
+
+  MergeCommandOptions merge_options;
+  CLI::App* merge = app.add_subcommand(
+      "merge",
+      "Combine the shards of a sweep (`covsim sweep --shard I/N`) into exactly the outputs of "
+      "the whole sweep");
+  merge
+      ->add_option("shards", merge_options.places,
+                   "Folders holding the *.covsim-shard files (or the files themselves)")
+      ->required();
+  merge->add_option_function<std::string>(
+      "-o,--out", [&](const std::string& d) { merge_options.out_dir = d; },
+      "Output directory (default: the scenario's output.dir)");
+  merge->add_flag("--overwrite", merge_options.overwrite, "Replace existing outputs");
+  merge->add_option_function<std::string>(
+      "--cache", [&](const std::string& d) { merge_options.cache_dir = d; },
+      "Folder of the territory cache (replaces territory.cache_dir)");
 
   CLI::App* validate = app.add_subcommand(
       "validate", "Check a scenario (keys, values, files, posts) without running it");
@@ -264,6 +307,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return command_run(common, log, progress);
     if (sweep->parsed()) return command_sweep(common, sweep_options, log, progress);
+    if (merge->parsed()) return command_merge(merge_options, log, progress);
     if (validate->parsed()) return command_validate(common, log, progress);
     if (inspect->parsed()) return command_inspect(common, log, progress);
     if (generate->parsed()) return command_generate(generate_options, log);

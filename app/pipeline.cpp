@@ -7,10 +7,13 @@
 #include "geo/error.hpp"
 #include "geo/od_matrix.hpp"
 #include "geo/synthetic_territory.hpp"
+#include "geo/territory_cache.hpp"
 #include "geo/territory_loader.hpp"
 #include "geo/travel_matrix.hpp"
 
 namespace covsim::app {
+
+namespace fs = std::filesystem;
 
 namespace {
 class Stopwatch {
@@ -28,6 +31,20 @@ std::string fixed(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
+
+void log_adjacency(const geo::Adjacency& a, std::ostream& log, const std::string& when) {
+  log << "adjacency: " << a.pair_count() << " neighbour pairs, " << a.component_size.size()
+      << " connected part(s), " << a.outside_main.size() << " commune(s) outside the main one, "
+      << when << "\n";
+}
+
+void build_adjacency(const Scenario& scenario, Prepared& p, Progress& progress, std::ostream& log) {
+  if (p.territory.size() == 0)
+    throw InputError(scenario.file, "territory", "the territory has no commune");
+  Stopwatch clock;
+  p.adjacency = geo::build_adjacency(p.territory, scenario.travel.adjacency, progress);
+  log_adjacency(p.adjacency, log, "in " + fixed(clock.seconds(), 2) + " s");
+}
 }  // namespace
 
 sim::DeploymentInputs deployment_inputs(const Prepared& p) {
@@ -42,21 +59,55 @@ Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::os
     log << "territory: generated " << p.territory.source << " in " << fixed(clock.seconds(), 2)
         << " s\n";
   } else {
-    geo::LoadResult loaded = geo::load_territory(scenario.territory.load, progress);
+    const TerritorySettings& ts = scenario.territory;
+    std::optional<std::string> key;
+    std::string why;
+    const fs::path cache = ts.cache_dir.value_or(scenario.output.dir) / geo::kTerritoryCacheName;
+    if (ts.cache) key = geo::territory_cache_key(ts.load, scenario.travel.adjacency, why);
+    if (key)
+      if (auto hit = geo::load_territory_cache(cache, *key, why)) {
+        p.territory = std::move(hit->territory);
+        p.load_report = std::move(hit->report);
+        p.adjacency = std::move(hit->adjacency);
+        log << "territory: loaded " << p.territory.size() << " communes and their adjacency from "
+            << "the cache " << cache.string() << " in " << fixed(clock.seconds(), 2) << " s\n";
+        log_adjacency(p.adjacency, log, "cached");
+        return p;
+      }
+    geo::LoadResult loaded = geo::load_territory(ts.load, progress);
     p.territory = std::move(loaded.territory);
     p.load_report = std::move(loaded.report);
     log << "territory: loaded " << p.territory.size() << " communes in "
         << fixed(clock.seconds(), 2) << " s\n";
+    build_adjacency(scenario, p, progress, log);
+    if (key && !ts.cache_write) {
+      log << "territory cache: not written (" << why
+          << "): validate and inspect write it only into --cache DIR or territory.cache_dir\n";
+    } else if (key) {
+      std::error_code ec;
+      p.pending_cache.emplace(cache, why);
+      p.pending_key = *key;
+      // Into a folder of its own at once; into the output folder once the outputs are there.
+      if (ts.cache_dir || fs::is_directory(scenario.output.dir, ec)) write_pending_cache(p, log);
+    } else if (ts.cache) {
+      log << "territory cache: not used: " << why << "\n";
+    }
+    return p;
   }
-  if (p.territory.size() == 0)
-    throw InputError(scenario.file, "territory", "the territory has no commune");
-  Stopwatch adjacency_clock;
-  p.adjacency = geo::build_adjacency(p.territory, scenario.travel.adjacency, progress);
-  log << "adjacency: " << p.adjacency.pair_count() << " neighbour pairs, "
-      << p.adjacency.component_size.size() << " connected part(s), "
-      << p.adjacency.outside_main.size() << " commune(s) outside the main one, in "
-      << fixed(adjacency_clock.seconds(), 2) << " s\n";
+  build_adjacency(scenario, p, progress, log);
   return p;
+}
+
+void write_pending_cache(Prepared& p, std::ostream& log) {
+  if (!p.pending_cache || !p.load_report) return;
+  const auto [cache, why] = std::move(*p.pending_cache);
+  p.pending_cache.reset();
+  try {
+    geo::save_territory_cache(cache, p.pending_key, p.territory, *p.load_report, p.adjacency);
+    log << "territory cache: written to " << cache.string() << " (" << why << ")\n";
+  } catch (const std::exception& e) {  // a speed-up, not an output: the run goes on
+    log << "warning: territory cache not written: " << e.what() << "\n";
+  }
 }
 
 void prepare_travel_graph(const Scenario& scenario, Prepared& p, Progress& progress,

@@ -8,8 +8,11 @@
 //   Baseline b = run_baseline(scenario, p, progress);
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <ostream>
+#include <string>
+#include <utility>
 
 #include "app/scenario.hpp"
 #include "geo/adjacency.hpp"
@@ -31,10 +34,16 @@ struct Prepared {
   geo::TravelGraph graph;
   std::optional<geo::RoadReport> road_report;
   geo::TravelTable table;
+  // A territory cache to write into the output folder once it exists: made earlier, it would
+  // appear under the outputs' transaction (which refuses a folder created meanwhile).
+  std::optional<std::pair<std::filesystem::path, std::string>> pending_cache;  // path, why
+  std::string pending_key;
 };
 
 // Territory and adjacency (components and islands are reported for every model).
 Prepared prepare_territory(const Scenario& scenario, Progress& progress, std::ostream& log);
+// Writes the pending territory cache, if any (after the outputs were committed).
+void write_pending_cache(Prepared& p, std::ostream& log);
 // Travel graph and table: every commune is a candidate site.
 void prepare_travel(const Scenario& scenario, Prepared& p, Progress& progress, std::ostream& log);
 // The travel graph alone (`validate` reads the road or OD file as `run` does).

@@ -13,6 +13,10 @@ Scenario load_scenario(const CommonOptions& o) {
   Scenario s = o.scenario ? read_scenario(*o.scenario) : default_scenario();
   if (o.out_dir) s.output.dir = *o.out_dir;
   if (o.overwrite) s.output.overwrite = true;
+  if (o.cache_dir) {
+    s.territory.cache = true;
+    s.territory.cache_dir = *o.cache_dir;
+  }
   return s;
 }
 

@@ -83,8 +83,9 @@ geo::GroupField group_field(const YamlSection& s) {
 }
 
 void read_territory(const YamlSection& root, Scenario& out) {
-  auto t = root.section("territory", {"synthetic", "layers", "layer", "fields", "groups", "crs",
-                                      "source_crs", "repair", "cog", "code_mapping", "tables"});
+  auto t = root.section("territory",
+                        {"synthetic", "layers", "layer", "fields", "groups", "crs", "source_crs",
+                         "repair", "cog", "code_mapping", "tables", "cache", "cache_dir"});
   if (!t) root.fail("territory", "is required: a 'synthetic' territory or 'layers' to load");
   const bool synthetic = t->has("synthetic");
   const bool layers = t->has("layers");
@@ -107,6 +108,8 @@ void read_territory(const YamlSection& root, Scenario& out) {
     out.territory.synthetic = o;
     return;
   }
+  out.territory.cache = t->flag("cache", out.territory.cache);
+  if (auto dir = t->path("cache_dir")) out.territory.cache_dir = *dir;
   geo::LoadOptions& l = out.territory.load;
   l.inputs = t->paths("layers");
   if (l.inputs.empty()) t->fail("layers", "must list at least one file");

@@ -39,6 +39,13 @@ inline constexpr long long kMaxSeed = 1LL << 53;
 struct TerritorySettings {
   std::optional<geo::SyntheticOptions> synthetic;  // set: generate instead of loading
   geo::LoadOptions load;
+  // A loaded territory is cached (geo/territory_cache.hpp) in cache_dir, by default the
+  // output folder, so the next run reloads it in a fraction of the time.
+  bool cache = true;
+  std::optional<std::filesystem::path> cache_dir;  // set: named by the scenario or --cache
+  // `validate` and `inspect` write no output: they write the cache only into a folder named
+  // for it, never into output.dir as a side effect (they still read it there).
+  bool cache_write = true;
 };
 
 struct TravelSettings {

@@ -169,8 +169,16 @@ std::vector<SweepCell> grid_cells(const SweepGrid& grid, const CoverageOptions& 
   return cells;
 }
 
-SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
-                      const SweepOptions& options, Progress& progress) {
+namespace {
+
+// The draws `drawn` of every pass. Without `keep` nor `from`, a whole sweep: figures stream
+// into the summaries and the cells are filled. With `keep`, the per-draw figures and integer
+// sums are kept instead (a shard). With `from`, nothing is drawn: the shards' figures are fed
+// to the summaries in draw order and their sums added, which is what the whole sweep computes,
+// bit for bit.
+SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
+                       const SweepOptions& options, DrawRange drawn, SweepPartial* keep,
+                       std::span<const SweepPartial> from, Progress& progress) {
   const CoverageModel& model = realloc.model();
   const geo::Territory& territory = realloc.territory();
   const PostTable& posts = realloc.posts();
@@ -226,11 +234,23 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
   const std::size_t streams = slots + rows * nt;
   const std::size_t exact =
       std::max<std::size_t>(64, options.summary_bytes / (streams * sizeof(double)));
-  const std::size_t block = std::min(draws, kBlock);
-  progress.start("renewal sweep", passes.size() * draws);
+  const std::size_t block = std::min<std::size_t>(drawn.end - drawn.first, kBlock);
+  if (keep) {
+    keep->range = drawn;
+    keep->figure_slots = slots;
+    keep->rows = rows;
+    keep->thresholds = nt;
+    keep->communes = n;
+    keep->passes.assign(passes.size(), {});
+  }
+  for (const SweepPartial& part : from)
+    if (part.figure_slots != slots || part.rows != rows || part.thresholds != nt ||
+        part.communes != n || part.passes.size() != passes.size())
+      throw Error("sweep merge: a partial result was made with another territory, posts or grid");
+  progress.start("renewal sweep", from.empty() ? passes.size() * (drawn.end - drawn.first) : 0);
   tbb::enumerable_thread_specific<Worker> workers;
-  std::vector<double> figures(block * slots);
-  std::vector<double> unreached(block * rows * nt);
+  std::vector<double> figures(from.empty() ? block * slots : 0);
+  std::vector<double> unreached(from.empty() ? block * rows * nt : 0);
   std::vector<std::uint64_t> loss_total(n * nt);
   std::vector<std::int64_t> minutes_total(n);
   std::vector<std::uint64_t> permanence_total(n);
@@ -239,8 +259,21 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
     const Pass& pass = passes[pi];
     std::vector<StreamingSummary> figure_stream(slots, StreamingSummary(exact));
     std::vector<StreamingSummary> row_stream(rows * nt, StreamingSummary(exact));
-    for (std::size_t first = 0; first < draws; first += block) {
-      const std::size_t count = std::min(block, draws - first);
+    SweepPassDraws* kept = keep ? &keep->passes[pi] : nullptr;
+    for (const SweepPartial& part : from) {
+      const SweepPassDraws& d = part.passes[pi];
+      const std::size_t count = part.range.end - part.range.first;
+      if (d.figures.size() != count * slots || d.unreached.size() != count * rows * nt)
+        throw Error("sweep merge: a partial result holds another number of draws");
+      for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t k = 0; k < slots; ++k) figure_stream[k].add(d.figures[i * slots + k]);
+        for (std::size_t k = 0; k < rows * nt; ++k)
+          row_stream[k].add(d.unreached[i * rows * nt + k]);
+      }
+    }
+    for (std::size_t first = from.empty() ? drawn.first : drawn.end; first < drawn.end;
+         first += block) {
+      const std::size_t count = std::min<std::size_t>(block, drawn.end - first);
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count), [&](const auto& range) {
         Worker& w = workers.local();
         if (w.active.size() != posts.size()) w.active.assign(posts.size(), 0);
@@ -302,6 +335,13 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
           progress.advance();
         }
       });
+      if (kept) {
+        kept->figures.insert(kept->figures.end(), figures.begin(),
+                             figures.begin() + static_cast<std::ptrdiff_t>(count * slots));
+        kept->unreached.insert(kept->unreached.end(), unreached.begin(),
+                               unreached.begin() + static_cast<std::ptrdiff_t>(count * rows * nt));
+        continue;
+      }
       for (std::size_t i = 0; i < count; ++i) {
         for (std::size_t k = 0; k < slots; ++k) figure_stream[k].add(figures[i * slots + k]);
         for (std::size_t k = 0; k < rows * nt; ++k) row_stream[k].add(unreached[i * rows * nt + k]);
@@ -320,6 +360,21 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
       std::fill(w.losses.begin(), w.losses.end(), 0);
       std::fill(w.minutes.begin(), w.minutes.end(), 0);
       std::fill(w.permanence_losses.begin(), w.permanence_losses.end(), 0);
+    }
+    for (const SweepPartial& part : from) {
+      const SweepPassDraws& d = part.passes[pi];
+      if (d.losses.size() != n * nt || d.minutes.size() != n || d.permanence_losses.size() != n)
+        throw Error("sweep merge: a partial result's sums are of another territory");
+      for (std::size_t i = 0; i < loss_total.size(); ++i) loss_total[i] += d.losses[i];
+      for (std::size_t i = 0; i < minutes_total.size(); ++i) minutes_total[i] += d.minutes[i];
+      for (std::size_t i = 0; i < permanence_total.size(); ++i)
+        permanence_total[i] += d.permanence_losses[i];
+    }
+    if (kept) {
+      kept->losses = loss_total;
+      kept->minutes = minutes_total;
+      kept->permanence_losses = permanence_total;
+      continue;
     }
 
     for (std::size_t ci = 0; ci < cells.size(); ++ci) {
@@ -348,6 +403,48 @@ SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
   }
   progress.finish();
   return result;
+}
+
+}  // namespace
+
+DrawRange shard_draws(std::uint32_t draws, std::uint32_t shard, std::uint32_t shards) {
+  if (shards == 0 || shard == 0 || shard > shards)
+    throw Error("sweep: shard " + std::to_string(shard) + " of " + std::to_string(shards) +
+                " does not exist (shards are numbered 1 to N)");
+  const auto at = [&](std::uint64_t i) {
+    return static_cast<std::uint32_t>(std::uint64_t{draws} * i / shards);
+  };
+  return {at(shard - 1), at(shard)};
+}
+
+SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& realloc,
+                      const SweepOptions& options, Progress& progress) {
+  return sweep_core(plan, realloc, options, {0, options.draws}, nullptr, {}, progress);
+}
+
+SweepPartial run_sweep_draws(const RenewalPlan& plan, const Reallocator& realloc,
+                             const SweepOptions& options, DrawRange range, Progress& progress) {
+  if (range.first > range.end || range.end > options.draws)
+    throw Error("sweep: draws " + std::to_string(range.first) + " to " + std::to_string(range.end) +
+                " are not within the sweep's " + std::to_string(options.draws));
+  SweepPartial partial;
+  sweep_core(plan, realloc, options, range, &partial, {}, progress);
+  return partial;
+}
+
+SweepResult merge_sweep(const RenewalPlan& plan, const Reallocator& realloc,
+                        const SweepOptions& options, std::span<const SweepPartial> partials) {
+  std::uint32_t next = 0;
+  for (const SweepPartial& part : partials) {
+    if (part.range.first != next)
+      throw Error("sweep merge: draws " + std::to_string(next) + " to " +
+                  std::to_string(part.range.first) + " are missing or given twice");
+    next = part.range.end;
+  }
+  if (next != options.draws)
+    throw Error("sweep merge: the partial results end at draw " + std::to_string(next) + " of " +
+                std::to_string(options.draws));
+  return sweep_core(plan, realloc, options, {0, options.draws}, nullptr, partials, null_progress());
 }
 
 std::optional<std::string> sweep_without_randomness(const SweepResult& result,

@@ -47,6 +47,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,6 +128,46 @@ struct SweepResult {
 // probability is unknown (the message names the first).
 SweepResult run_sweep(const RenewalPlan& plan, const Reallocator& reallocator,
                       const SweepOptions& options, Progress& progress = null_progress());
+
+// Shards: a sweep's draws split into contiguous ranges computed apart (on the nodes of a batch
+// scheduler) and merged into exactly the result of the whole sweep. Draw d is the same wherever
+// it is computed (counter-based streams), the per-commune sums are integers, and merge feeds
+// every shard's per-draw figures to the summaries in draw order, as the whole sweep does.
+struct DrawRange {
+  std::uint32_t first = 0;  // draws [first, end)
+  std::uint32_t end = 0;
+};
+// Shard `shard` of `shards` (1-based): draws [draws (shard-1) / shards, draws shard / shards).
+// Throws covsim::Error when shard is not in 1..shards.
+DrawRange shard_draws(std::uint32_t draws, std::uint32_t shard, std::uint32_t shards);
+
+// Per pass of the sweep (cells sharing their draws, in the order the sweep runs them).
+struct SweepPassDraws {
+  std::vector<double> figures;        // draw-major: (d - first) * figure_slots + slot
+  std::vector<double> unreached;      // (d - first) * rows * thresholds + row * thresholds + t
+  std::vector<std::uint64_t> losses;  // commune * thresholds + t: draws losing reach
+  std::vector<std::int64_t> minutes;  // commune: Σ change of minutes, 2^-20 min
+  std::vector<std::uint64_t> permanence_losses;  // commune: draws losing its permanence
+};
+
+// What the draws of one range leave: every per-draw figure (8 bytes × (figure slots + rows ×
+// thresholds) per draw and pass) and the integer sums per commune.
+struct SweepPartial {
+  DrawRange range;
+  std::uint64_t figure_slots = 0, rows = 0, thresholds = 0, communes = 0;
+  std::vector<SweepPassDraws> passes;
+};
+
+// The draws of `range` only. Throws covsim::Error as run_sweep, or on a range past the draws.
+SweepPartial run_sweep_draws(const RenewalPlan& plan, const Reallocator& reallocator,
+                             const SweepOptions& options, DrawRange range,
+                             Progress& progress = null_progress());
+
+// The result of run_sweep from partial results covering draws [0, options.draws) in order,
+// each made with the same plan, reallocator and options: identical to it, bit for bit. Throws
+// covsim::Error on a gap, an overlap, or a partial of another shape.
+SweepResult merge_sweep(const RenewalPlan& plan, const Reallocator& reallocator,
+                        const SweepOptions& options, std::span<const SweepPartial> partials);
 
 // When no randomness reaches the outputs (every figure of every cell has P5 = P95), a sentence
 // saying so and why, for the summary and the command line; nullopt otherwise.
