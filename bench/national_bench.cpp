@@ -1,8 +1,9 @@
 // covsim at the scale of France, stage by stage: load the 101 department files with the COG join
 // (and polygon repair), adjacency, the adjacency travel graph, bounded travel tables from every
 // commune at 30 and 45 min, max-cover placement for every EPCI, ~4,000 synthetic posts deployed,
-// renewal draws and a seeded sweep. Prints wall time and peak memory per stage and writes
-// covsim.json plus the files the peers read (bench/peers/*.py, run by bench/run.sh).
+// renewal draws (recomputing only what they change, and every commune for the ratio) and seeded
+// sweeps. Prints wall time and peak memory per stage and writes covsim.json plus the files the
+// peers read (bench/peers/*.py, run by bench/run.sh). --draws-only times the draws alone.
 //
 //   covsim_national_bench --data ../shared/data --out build-bench/out --seed 7
 #include <tbb/global_control.h>
@@ -30,9 +31,11 @@
 #include "geo/travel_table.hpp"
 #include "sim/coverage.hpp"
 #include "sim/deployment.hpp"
+#include "sim/draw_coverage.hpp"
 #include "sim/reallocation.hpp"
 #include "sim/renewal.hpp"
 #include "sim/sweep.hpp"
+#include "tests/sim/sweep_json.hpp"
 
 namespace covsim::bench {
 namespace {
@@ -46,6 +49,9 @@ struct Options {
   std::size_t table_repeats = 3;
   std::size_t draw_repeats = 200;  // full single draws timed one by one
   std::size_t threads = 0;         // 0: every core TBB sees
+  bool full_sweep = true;          // also the sweep recomputing every commune, for the ratio
+  bool draws_only = false;         // skip the tables' peers inputs and placement
+  std::int64_t absorb_draws = -1;  // -1: draws / 10; 0: no absorb sweep
 };
 
 std::vector<std::filesystem::path> department_files(const std::filesystem::path& dir) {
@@ -224,7 +230,7 @@ void run(const Options& o) {
   // The default long-trip curve maps each entry after the search, and lets a 45-min search run
   // to 74 minutes of legs. Timed once here; the stages below, which the peers repeat with
   // plain Dijkstra, use the legs' minutes (curve off) so both sides compute the same thing.
-  {
+  if (!o.draws_only) {
     Stopwatch w;
     const geo::TravelTable curved = geo::build_travel_table(graph, geo::all_communes(t), 45);
     const Timing e = w.elapsed();
@@ -246,22 +252,24 @@ void run(const Options& o) {
     exported.wall += w.elapsed().wall;
     exported.cpu += w.elapsed().cpu;
   };
-  {
+  if (!o.draws_only) {
     const geo::TravelTable t45 = timed_tables(log, graph, t, 45, o.table_repeats);
     export_rows(t45, "covsim_rows_45.csv");
   }
   const geo::TravelTable table = timed_tables(log, graph, t, 30, o.table_repeats);
-  export_rows(table, "covsim_rows_30.csv");
-  Stopwatch w_edges;
-  write_edges(graph.reverse, o.out / "edges.csv");
-  const Timing edges_t = w_edges.elapsed();
-  log.add("peer inputs written (edges, sample rows)",
-          {exported.wall + edges_t.wall, exported.cpu + edges_t.cpu},
-          {{"sample sources", static_cast<double>(sample.size()), ""}});
+  if (!o.draws_only) {
+    export_rows(table, "covsim_rows_30.csv");
+    Stopwatch w_edges;
+    write_edges(graph.reverse, o.out / "edges.csv");
+    const Timing edges_t = w_edges.elapsed();
+    log.add("peer inputs written (edges, sample rows)",
+            {exported.wall + edges_t.wall, exported.cpu + edges_t.cpu},
+            {{"sample sources", static_cast<double>(sample.size()), ""}});
 
-  // Placement: every EPCI, against CBC's optimum.
-  placement_stage(log, t, table, 3, o.out / "placement_3.jsonl", "placement_3");
-  placement_stage(log, t, table, 1, o.out / "placement_1.jsonl", "placement_1");
+    // Placement: every EPCI, against CBC's optimum.
+    placement_stage(log, t, table, 3, o.out / "placement_3.jsonl", "placement_3");
+    placement_stage(log, t, table, 1, o.out / "placement_1.jsonl", "placement_1");
+  }
 
   // ~4,000 posts deployed over France.
   Stopwatch w_posts;
@@ -328,14 +336,44 @@ void run(const Options& o) {
     full_cpu_ms.push_back(1e3 * e.cpu);
   }
   const double draw_ms = median(full_ms);
+  // The same draws as a sweep computes them: only the communes near the posts lost.
+  Stopwatch w_incremental;
+  const sim::DrawCoverage incremental(model, deployment);
+  const double incremental_setup_s = w_incremental.elapsed().wall;
+  sim::DrawScratch draw_scratch;
+  sim::DrawSummary summary;
+  std::vector<double> inc_ms, inc_cpu_ms;
+  double recomputed = 0;
+  for (std::size_t d = 0; d < o.draw_repeats; ++d) {
+    Stopwatch w;
+    sim::draw_renewal(plan, o.seed, d, std::nullopt, active);
+    incremental.evaluate(active, draw_scratch);
+    incremental.summarise(draw_scratch, summary);
+    const Timing e = w.elapsed();
+    inc_ms.push_back(1e3 * e.wall);
+    inc_cpu_ms.push_back(1e3 * e.cpu);
+    recomputed += static_cast<double>(draw_scratch.changed.size());
+  }
+  const double inc_draw_ms = median(inc_ms);
   log.measure("draw_only_ms", draw_only_ms);
-  log.measure("draw_ms", draw_ms);
-  log.measure("draw_cpu_ms", median(full_cpu_ms));
-  log.add("one renewal draw over France (1 thread)", {draw_ms / 1e3, median(full_cpu_ms) / 1e3},
+  log.measure("draw_full_ms", draw_ms);
+  log.measure("draw_full_min_ms", *std::min_element(full_ms.begin(), full_ms.end()));
+  log.measure("draw_full_cpu_ms", median(full_cpu_ms));
+  log.measure("draw_ms", inc_draw_ms);
+  log.measure("draw_min_ms", *std::min_element(inc_ms.begin(), inc_ms.end()));
+  log.measure("draw_cpu_ms", median(inc_cpu_ms));
+  log.add("one renewal draw over France (1 thread)", {inc_draw_ms / 1e3, median(inc_cpu_ms) / 1e3},
           {{"draw_renewal alone", draw_only_ms, "ms"},
            {"mean posts lost", static_cast<double>(lost) / static_cast<double>(quick), ""},
-           {"draw + coverage + summary, median", draw_ms, "ms"},
-           {"draw + coverage + summary, p95", quantile(full_ms, 0.95), "ms"},
+           {"mean communes recomputed", recomputed / static_cast<double>(o.draw_repeats), ""},
+           {"draw + changed communes + summary, median", inc_draw_ms, "ms"},
+           {"draw + changed communes + summary, fastest",
+            *std::min_element(inc_ms.begin(), inc_ms.end()), "ms"},
+           {"draw + changed communes + summary, p95", quantile(inc_ms, 0.95), "ms"},
+           {"draw + every commune + summary, median", draw_ms, "ms"},
+           {"draw + every commune + summary, fastest",
+            *std::min_element(full_ms.begin(), full_ms.end()), "ms"},
+           {"incremental set-up (once per sweep)", 1e3 * incremental_setup_s, "ms"},
            {"timed draws", static_cast<double>(o.draw_repeats), ""}});
 
   Stopwatch w_sweep;
@@ -351,8 +389,29 @@ void run(const Options& o) {
             mean_figure(cell, "population_losing_reach"), ""},
            {"population", sum(t.population), ""},
            {"per draw", 1e3 * sweep_s / o.draws, "ms"}});
+  if (o.full_sweep) {
+    // The reference: every commune recomputed in every draw (what sweeps did before).
+    Stopwatch w_full;
+    const sim::SweepResult full =
+        sim::run_sweep(plan, realloc, {.seed = o.seed, .draws = o.draws, .incremental = false});
+    const Timing full_t = w_full.elapsed();
+    log.measure("sweep_full", full_t);
+    log.add("sweep, " + std::to_string(o.draws) + " draws, policy none, every commune", full_t,
+            {{"per draw", 1e3 * full_t.wall / o.draws, "ms"},
+             {"ratio to the incremental sweep", full_t.wall / sweep_s, ""},
+             {"same figures (JSON)",
+              covsim::test::exact_json(full) == covsim::test::exact_json(sweep) ? 1.0 : 0.0,
+              "(1: yes)"}});
+  }
 
-  const std::uint32_t absorb_draws = std::max<std::uint32_t>(1, o.draws / 10);
+  if (o.absorb_draws == 0) {
+    log.measure("peak_rss_mib", peak_rss_mib());
+    log.measure("load_average_end", load_average());
+    log.save(o.out);
+    return;
+  }
+  const std::uint32_t absorb_draws = o.absorb_draws > 0 ? static_cast<std::uint32_t>(o.absorb_draws)
+                                                        : std::max<std::uint32_t>(1, o.draws / 10);
   Stopwatch w_absorb;
   const sim::SweepResult absorbed =
       sim::run_sweep(plan, realloc,
@@ -387,6 +446,12 @@ int main(int argc, char** argv) {
   app.add_option("--draw-repeats", o.draw_repeats, "single draws timed one by one")
       ->check(CLI::PositiveNumber);
   app.add_option("--threads", o.threads, "TBB threads (0: all cores)");
+  app.add_flag("!--no-full-sweep", o.full_sweep,
+               "skip the reference sweep that recomputes every commune in every draw");
+  app.add_option("--absorb-draws", o.absorb_draws,
+                 "draws of the absorb sweep (default: a tenth of --draws; 0: none)");
+  app.add_flag("--draws-only", o.draws_only,
+               "skip the 45-min tables, the peers' inputs and placement (timing draws only)");
   CLI11_PARSE(app, argc, argv);
   try {
     covsim::bench::run(o);

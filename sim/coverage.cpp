@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "geo/error.hpp"
+#include "sim/detail/radix_sort.hpp"
 #include "sim/detail/summary_rows.hpp"
 
 namespace covsim::sim {
@@ -21,26 +22,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Gini accumulators of one summary row, laid out in CoverageScratch::group_sums.
 enum Sum : std::size_t { kBefore, kWeighted, kAccess, kSums };
-
-// LSD radix sort of (key, commune) pairs on 11-bit digits, skipping digits all keys share
-// (the sign and most exponent bits of access figures): a few linear passes instead of the
-// n log n comparisons of std::sort, which dominated summarise() on 35,000 communes.
-void radix_sort(std::vector<std::pair<std::uint64_t, geo::CommuneId>>& items,
-                std::vector<std::pair<std::uint64_t, geo::CommuneId>>& buffer) {
-  constexpr int kBits = 11;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
-  buffer.resize(items.size());
-  std::vector<std::size_t> count(kBuckets);
-  for (int shift = 0; shift < 64; shift += kBits) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const auto& item : items) ++count[(item.first >> shift) & (kBuckets - 1)];
-    if (std::find(count.begin(), count.end(), items.size()) != count.end()) continue;
-    std::size_t sum = 0;
-    for (std::size_t& c : count) sum += std::exchange(c, sum);
-    for (const auto& item : items) buffer[count[(item.first >> shift) & (kBuckets - 1)]++] = item;
-    items.swap(buffer);
-  }
-}
 
 std::string minutes_text(float m) {
   std::string s = std::to_string(m);
@@ -157,7 +138,11 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
 
   // The hot loop: one pass over the entries of active rows. What it updates per commune sits
   // in one 16-byte record, so each entry touches one cache line, not three; entries beyond
-  // the catchment have weight 0, so no branch is needed for them.
+  // the catchment have weight 0, so no branch is needed for them. Rows go in ascending order:
+  // each commune's access is then a sum in row order and its nearest site the lowest row among
+  // the closest, whatever order the deployment lists its sites in, so a sweep draw that
+  // recomputes only some communes (sim/draw_coverage.hpp) finds the very same bits.
+  std::sort(scratch.active_rows.begin(), scratch.active_rows.end());
   scratch.communes.assign(n, {kInf, kNoCommune, 0.0});
   CoverageScratch::Commune* state = scratch.communes.data();
   const geo::Reach* reach = table_.reach.data();
@@ -275,7 +260,7 @@ void CoverageModel::summarise(const CommuneCoverage& cc, CoverageScratch& scratc
   scratch.order.resize(n);
   for (geo::CommuneId c = 0; c < n; ++c)
     scratch.order[c] = {std::bit_cast<std::uint64_t>(cc.access[c] + 0.0), c};  // -0 -> +0
-  radix_sort(scratch.order, scratch.order_buffer);
+  detail::radix_sort(scratch.order, scratch.order_buffer);
   scratch.group_sums.assign(rows * kSums, 0.0);
   double* sums = scratch.group_sums.data();
   for (const auto& entry : scratch.order) {

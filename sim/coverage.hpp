@@ -177,6 +177,12 @@ class CoverageModel {
 
   // The Gaussian decay above, for tests and reports.
   double decay(float minutes) const;
+  // Per table entry, the decay of its minutes; per table row, step one's denominator
+  // Σ_k P_k w(d_kj). What compute() reads, for code that recomputes part of it.
+  std::span<const float> entry_weights() const { return weight_; }
+  std::span<const double> row_demand() const { return row_demand_; }
+  const geo::TravelTable& table() const { return table_; }
+  const geo::Territory& territory() const { return territory_; }
 
   // Whether a roaming stop held `visits_per_month` days a month counts as reach.
   bool stop_gives_reach(double visits_per_month) const {

@@ -8,8 +8,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <span>
 
 #include "geo/error.hpp"
+#include "sim/draw_coverage.hpp"
 #include "sim/streaming_summary.hpp"
 
 namespace covsim::sim {
@@ -59,6 +62,8 @@ struct Worker {
   ReallocationScratch realloc;
   CommuneCoverage after;
   GroupCoverage groups;
+  DrawScratch draw;
+  DrawSummary summary;
   std::vector<std::uint32_t> losses;             // commune * thresholds + t: draws losing reach
   std::vector<std::int64_t> minutes;             // commune: Σ change, fixed point
   std::vector<std::uint32_t> permanence_losses;  // commune: draws losing its permanence
@@ -229,6 +234,15 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
     if (it == passes.end()) passes.push_back({c.non_renewal_rate, c.policy, t});
   }
 
+  // Draws on the base plan recompute only what they change; the others every commune.
+  std::optional<DrawCoverage> draws_on_base;
+  if (options.incremental && std::any_of(passes.begin(), passes.end(), [](const Pass& p) {
+        return p.policy == ReallocationPolicy::none;
+      }))
+    draws_on_base.emplace(model, realloc.base());
+  std::vector<geo::CommuneId> every(n);
+  for (geo::CommuneId c = 0; c < n; ++c) every[c] = c;
+
   // Percentiles from streaming summaries fed in draw order, block after block: memory does not
   // grow with the number of draws, and no summary depends on which thread computed a draw.
   const std::size_t streams = slots + rows * nt;
@@ -282,8 +296,23 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
         if (w.permanence_losses.size() != n) w.permanence_losses.assign(n, 0);
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
           draw_renewal(plan, options.seed, first + i, pass.rate, w.active);
-          realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
-          model.summarise(w.after, w.realloc.coverage, w.groups);
+          // The communes whose minutes, reach or permanence may differ from before renewal:
+          // those a draw on the base plan recomputed, else every one.
+          const CommuneCoverage* after = &w.after;
+          std::span<const geo::CommuneId> touched = every;
+          if (draws_on_base && pass.policy == ReallocationPolicy::none) {
+            draws_on_base->evaluate(w.active, w.draw);
+            draws_on_base->summarise(w.draw, w.summary);
+            w.realloc.absorbed.clear();
+            w.realloc.hours_moved = 0;
+            w.realloc.groups_replanned = 0;
+            after = &w.draw.coverage;
+            touched = w.draw.moved;
+          } else {
+            realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
+            model.summarise(w.after, w.realloc.coverage, w.groups);
+            w.summary.assign(w.groups);
+          }
 
           double* f = figures.data() + i * slots;
           std::fill(f, f + slots, 0.0);
@@ -292,25 +321,27 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
               f[kPostsLost] += 1;
               f[kHoursLost] += posts.posts[p].weekly_hours;
             }
-          f[kGapPopulation] = w.groups.gap_population[0];
-          f[kPriorityGapPopulation] = w.groups.priority_gap_population[0];
-          f[kMeanAccess] = w.groups.mean_access[0];
-          f[kGiniAccess] = w.groups.gini_access[0];
+          f[kGapPopulation] = w.summary.gap_population[0];
+          f[kPriorityGapPopulation] = w.summary.priority_gap_population[0];
+          f[kMeanAccess] = w.summary.mean_access;
+          f[kGiniAccess] = w.summary.gini_access;
           f[kAbsorbedCommunes] = static_cast<double>(w.realloc.absorbed.size());
           f[kHoursMoved] = w.realloc.hours_moved;
           f[kGroupsReplanned] = w.realloc.groups_replanned;
+          // Communes left out change by +0 and lose nothing: the sums below are the same as
+          // over every commune, in the same order.
           double weighted_change = 0;
-          for (geo::CommuneId c = 0; c < n; ++c) {
-            const float change = std::min(w.after.nearest_minutes[c], cap) -
-                                 std::min(before.nearest_minutes[c], cap);
+          for (const geo::CommuneId c : touched) {
+            const float change =
+                std::min(after->nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
             weighted_change += territory.population[c] * change;
             w.minutes[c] += std::llround(change * kFixedPoint);
-            if (lost_permanence(before, w.after, c)) {
+            if (lost_permanence(before, *after, c)) {
               f[kPopulationLosingPermanence] += territory.population[c];
               f[kCommunesLosingPermanence] += 1;
               ++w.permanence_losses[c];
             }
-            const std::uint8_t lost = lost_reach(before, w.after, c);
+            const std::uint8_t lost = lost_reach(before, *after, c);
             if (lost == 0) continue;
             for (std::size_t t = 0; t < nt; ++t) {
               if (!((lost >> t) & 1u)) continue;
@@ -325,13 +356,13 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
               total_population > 0 ? weighted_change / total_population : std::nan("");
           for (std::size_t t = 0; t < nt; ++t) {
             double* ft = f + kFixedCount + t * kPerThresholdCount;
-            ft[kReached] = w.groups.reached_at(0, t);
-            ft[kPriorityReached] = w.groups.priority_reached_at(0, t);
+            ft[kReached] = w.summary.reached_at(0, t);
+            ft[kPriorityReached] = w.summary.priority_reached_at(0, t);
           }
           double* u = unreached.data() + i * rows * nt;
           for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t t = 0; t < nt; ++t)
-              u[r * nt + t] = w.groups.population[r] - w.groups.reached_at(r, t);
+              u[r * nt + t] = w.summary.population[r] - w.summary.reached_at(r, t);
           progress.advance();
         }
       });

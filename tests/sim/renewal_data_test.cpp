@@ -206,6 +206,13 @@ TEST(RenewalOnRealData, SweepAgreesWithDirectDrawsAndAbsorbNeverLosesMore) {
   tbb::task_arena one(1);
   one.execute([&] { one_thread = run_sweep(plan, *d.realloc, options); });
   EXPECT_EQ(covsim::test::exact_json(r).dump(), covsim::test::exact_json(one_thread).dump());
+  // Recomputing every commune in every draw gives the same bytes as recomputing only the
+  // communes near the posts lost (sim/draw_coverage.hpp), under every policy.
+  SweepOptions every_commune = options;
+  every_commune.incremental = false;
+  SweepResult full;
+  two.execute([&] { full = run_sweep(plan, *d.realloc, every_commune); });
+  EXPECT_EQ(covsim::test::exact_json(r).dump(), covsim::test::exact_json(full).dump());
   std::printf(
       "[ figures  ] %u draws x 3 policies in %.2f s on 2 threads; population losing "
       "reach within 30 min: mean %.0f (none), %.0f (absorb), %.0f (replan)\n",

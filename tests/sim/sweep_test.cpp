@@ -249,6 +249,23 @@ TEST(Sweep, SameSeedSameBytesWhateverTheThreadCount) {
       << "a few draws are kept exactly";
 }
 
+// Draws on the base plan recompute only the communes they change: the same bytes as
+// recomputing every commune, beside cells that re-plan (absorb, replan) in the same sweep.
+TEST(Sweep, IncrementalDrawsEqualFullRecomputation) {
+  const Grid g;
+  const RenewalPlan plan = plan_renewal(g.territory, g.posts, {});
+  SweepOptions options{.seed = 9,
+                       .draws = 200,
+                       .grid = {.non_renewal_rates = {0.2, 0.7},
+                                .thresholds_minutes = {15, 30},
+                                .policies = {ReallocationPolicy::none, ReallocationPolicy::absorb,
+                                             ReallocationPolicy::replan}}};
+  const std::string incremental =
+      covsim::test::exact_json(run_sweep(plan, *g.realloc, options)).dump();
+  options.incremental = false;
+  EXPECT_EQ(incremental, covsim::test::exact_json(run_sweep(plan, *g.realloc, options)).dump());
+}
+
 // Past the draws a sweep keeps exactly (64 per figure here, over more than one block of
 // draws), percentiles come from histograms: still the same bytes whatever the thread count,
 // means and extremes still exact, and each percentile within its resolution of the exact one.

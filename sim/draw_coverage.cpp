@@ -1,0 +1,452 @@
+#include "sim/draw_coverage.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "geo/error.hpp"
+#include "sim/detail/summary_rows.hpp"
+
+namespace covsim::sim {
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// Compressed rows from (key, value) pairs: first[k]..first[k + 1] hold key k's values, in the
+// order the pairs came.
+template <typename T>
+void group_by(std::size_t keys, const std::vector<std::uint32_t>& key, const std::vector<T>& value,
+              std::vector<std::uint32_t>& first, std::vector<T>& out) {
+  first.assign(keys + 1, 0);
+  for (const std::uint32_t k : key) ++first[k + 1];
+  for (std::size_t k = 0; k < keys; ++k) first[k + 1] += first[k];
+  out.resize(value.size());
+  std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+  for (std::size_t i = 0; i < key.size(); ++i) out[next[key[i]]++] = value[i];
+}
+
+bool whole(double v) { return std::isfinite(v) && v == std::floor(v); }
+
+}  // namespace
+
+void DrawSummary::assign(const GroupCoverage& g) {
+  thresholds = g.thresholds;
+  population = g.population;
+  reached = g.reached;
+  priority_reached = g.priority_reached;
+  gap_population = g.gap_population;
+  priority_gap_population = g.priority_gap_population;
+  mean_access = g.mean_access.empty() ? 0 : g.mean_access[0];
+  gini_access = g.gini_access.empty() ? 0 : g.gini_access[0];
+}
+
+DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
+    : model_(model), territory_(model.territory()), table_(model.table()) {
+  const std::size_t n = territory_.size();
+  CoverageScratch scratch;
+  model.compute(base, {}, scratch, baseline_);
+  GroupCoverage groups;
+  model.summarise(baseline_, scratch, groups);
+  baseline_summary_.assign(groups);
+
+  // Group sums move by ± populations: exact when they are whole numbers whose total stays
+  // below 2^53, where every partial sum of doubles is exact.
+  double total = 0;
+  exact_deltas_ = true;
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    const double p = territory_.population[c], q = territory_.priority_population[c];
+    exact_deltas_ = exact_deltas_ && whole(p) && whole(q) && p >= 0 && q >= 0;
+    total += std::abs(p) + std::abs(q);
+  }
+  exact_deltas_ = exact_deltas_ && total < 0x1p53;
+
+  // Contributions in compute()'s pooling order: fixed sites, then every round's stops.
+  const double weeks = model.options().weeks_per_month;
+  struct Contribution {
+    geo::RowId row;
+    PostId post;
+    double weekly_hours;
+    bool reach;
+  };
+  std::vector<Contribution> pooled;
+  std::vector<std::uint32_t> presence_commune;
+  std::vector<PostId> presence_post;
+  std::vector<double> presence_hours, presence_visits;
+  auto row_of = [&](geo::CommuneId c) {
+    const geo::RowId r = table_.row_of(c);
+    if (r == geo::kNoRow)
+      throw Error("coverage: a site or stop at commune " + territory_.code[c] +
+                  " has no row in the travel table");
+    return r;
+  };
+  for (SiteId s = 0; s < base.sites(); ++s) {
+    const geo::CommuneId c = base.site_commune[s];
+    pooled.push_back({row_of(c), base.site_post[s], base.site_weekly_hours[s], true});
+    presence_commune.push_back(c);
+    presence_post.push_back(base.site_post[s]);
+    presence_hours.push_back(base.site_weekly_hours[s] * weeks);
+    presence_visits.push_back(0);
+  }
+  for (CircuitId k = 0; k < base.circuits(); ++k)
+    for (std::uint32_t i = base.circuit_first[k]; i < base.circuit_first[k + 1]; ++i) {
+      const geo::CommuneId c = base.stop_commune[i];
+      pooled.push_back({row_of(c), base.circuit_post[k],
+                        base.stop_presence_hours_per_month[i] / weeks,
+                        model.stop_gives_reach(base.stop_visits_per_month[i])});
+      presence_commune.push_back(c);
+      presence_post.push_back(base.circuit_post[k]);
+      presence_hours.push_back(base.stop_presence_hours_per_month[i]);
+      presence_visits.push_back(base.stop_visits_per_month[i]);
+    }
+  for (const Contribution& x : pooled) posts_ = std::max<std::size_t>(posts_, x.post + 1);
+
+  // Slots: the rows in use, ascending.
+  std::vector<std::uint32_t> slot_of(table_.rows(), kNone);
+  for (const Contribution& x : pooled) slot_of[x.row] = 0;
+  for (geo::RowId r = 0; r < table_.rows(); ++r)
+    if (slot_of[r] != kNone) {
+      slot_of[r] = static_cast<std::uint32_t>(slot_row_.size());
+      slot_row_.push_back(r);
+      slot_site_.push_back(table_.site[r]);
+      slot_demand_.push_back(model.row_demand()[r]);
+    }
+  const std::size_t slots = slot_row_.size();
+  {
+    std::vector<std::uint32_t> key;
+    std::vector<std::uint32_t> index;
+    for (std::uint32_t i = 0; i < pooled.size(); ++i) {
+      key.push_back(slot_of[pooled[i].row]);
+      index.push_back(i);
+    }
+    std::vector<std::uint32_t> ordered;
+    group_by(slots, key, index, contribution_first_, ordered);
+    for (const std::uint32_t i : ordered) {
+      contribution_post_.push_back(pooled[i].post);
+      contribution_hours_.push_back(pooled[i].weekly_hours);
+      contribution_reach_.push_back(pooled[i].reach);
+    }
+  }
+  base_ratio_.assign(slots, 0.0);
+  base_far_.assign(slots, kInf);
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    double hours = 0;
+    for (std::uint32_t i = contribution_first_[s]; i < contribution_first_[s + 1]; ++i) {
+      hours += contribution_hours_[i];
+      if (contribution_reach_[i]) base_far_[s] = 0;
+    }
+    base_ratio_[s] = slot_demand_[s] > 0 ? hours / slot_demand_[s] : 0.0;
+  }
+
+  // Per post: its slots and places, each once.
+  {
+    std::vector<std::uint32_t> key, value;
+    std::vector<std::uint32_t> place_key;
+    std::vector<geo::CommuneId> place_value;
+    for (const Contribution& x : pooled) {
+      key.push_back(x.post);
+      value.push_back(slot_of[x.row]);
+    }
+    for (std::size_t i = 0; i < presence_commune.size(); ++i) {
+      place_key.push_back(presence_post[i]);
+      place_value.push_back(presence_commune[i]);
+    }
+    group_by(posts_, key, value, post_slot_first_, post_slots_);
+    group_by(posts_, place_key, place_value, post_place_first_, post_places_);
+    auto unique_per_key = [](std::vector<std::uint32_t>& first, auto& values) {
+      std::size_t out = 0;
+      for (std::size_t k = 0; k + 1 < first.size(); ++k) {
+        const std::size_t begin = out;
+        for (std::uint32_t i = first[k]; i < first[k + 1]; ++i)
+          if (std::find(values.begin() + static_cast<std::ptrdiff_t>(begin),
+                        values.begin() + static_cast<std::ptrdiff_t>(out),
+                        values[i]) == values.begin() + static_cast<std::ptrdiff_t>(out))
+            values[out++] = values[i];
+        first[k] = static_cast<std::uint32_t>(begin);
+      }
+      first.back() = static_cast<std::uint32_t>(out);
+      values.resize(out);
+    };
+    unique_per_key(post_slot_first_, post_slots_);
+    unique_per_key(post_place_first_, post_places_);
+  }
+  {
+    std::vector<std::uint32_t> index(presence_commune.size());
+    for (std::uint32_t i = 0; i < index.size(); ++i) index[i] = i;
+    std::vector<std::uint32_t> ordered;
+    group_by(n, presence_commune, index, presence_first_, ordered);
+    for (const std::uint32_t i : ordered) {
+      presence_post_.push_back(presence_post[i]);
+      presence_hours_.push_back(presence_hours[i]);
+      presence_visits_.push_back(presence_visits[i]);
+    }
+  }
+
+  // Commune -> the slot of its baseline nearest site.
+  base_nearest_.assign(n, kNone);
+  for (geo::CommuneId c = 0; c < n; ++c)
+    if (baseline_.nearest_site[c] != kNoCommune)
+      base_nearest_[c] = slot_of[table_.row_of(baseline_.nearest_site[c])];
+
+  // Slot -> the communes its row reaches, packed: a draw marks them without reading the table.
+  slot_commune_first_.assign(slots + 1, 0);
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    for (const geo::Reach& r : table_.row(slot_row_[s])) slot_communes_.push_back(r.commune);
+    slot_commune_first_[s + 1] = static_cast<std::uint32_t>(slot_communes_.size());
+  }
+
+  // Commune -> slots reaching it, ascending (slots are visited in ascending order).
+  const std::span<const float> weight = model.entry_weights();
+  entry_first_.assign(n + 1, 0);
+  for (std::uint32_t s = 0; s < slots; ++s)
+    for (const geo::Reach& r : table_.row(slot_row_[s])) ++entry_first_[r.commune + 1];
+  for (std::size_t c = 0; c < n; ++c) entry_first_[c + 1] += entry_first_[c];
+  entries_.resize(entry_first_[n]);
+  std::vector<std::uint32_t> next(entry_first_.begin(), entry_first_.end() - 1);
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    const geo::RowId r = slot_row_[s];
+    for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e)
+      entries_[next[table_.reach[e].commune]++] = {s, weight[e], table_.reach[e].minutes};
+  }
+
+  // The same entries by (minutes, slot): the nearest is the first that still gives reach.
+  by_minutes_.resize(entries_.size());
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    for (std::uint32_t i = entry_first_[c]; i < entry_first_[c + 1]; ++i)
+      by_minutes_[i] = {entries_[i].minutes, entries_[i].slot};
+    std::sort(by_minutes_.begin() + entry_first_[c], by_minutes_.begin() + entry_first_[c + 1],
+              [](const Nearest& a, const Nearest& b) {
+                return a.minutes != b.minutes ? a.minutes < b.minutes : a.slot < b.slot;
+              });
+  }
+}
+
+void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w) const {
+  if (active.size() < posts_)
+    throw Error("draw coverage: " + std::to_string(active.size()) + " flags for a deployment of " +
+                std::to_string(posts_) + " posts");
+  const std::size_t n = territory_.size();
+  const std::size_t slots = slot_row_.size();
+  CommuneCoverage& out = w.coverage;
+  if (out.size() != n || w.slot_ratio.size() != slots) {
+    out = baseline_;
+    w.changed.clear();
+    w.slots.clear();
+    w.mark.assign(n, 0);
+    w.slot_mark.assign(slots, 0);
+    w.slot_ratio = base_ratio_;
+    w.slot_far = base_far_;
+  }
+  // The previous draw's slots back to the baseline (its communes once this draw's are known).
+  for (const std::uint32_t s : w.slots) {
+    w.slot_ratio[s] = base_ratio_[s];
+    w.slot_far[s] = base_far_[s];
+  }
+  w.slots.clear();
+
+  // The rows and places of the posts lost.
+  for (PostId p = 0; p < posts_; ++p) {
+    if (active[p]) continue;
+    for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i)
+      if (!w.slot_mark[post_slots_[i]]) {
+        w.slot_mark[post_slots_[i]] = 1;
+        w.slots.push_back(post_slots_[i]);
+      }
+    for (std::uint32_t i = post_place_first_[p]; i < post_place_first_[p + 1]; ++i)
+      w.mark[post_places_[i]] |= 2u;
+  }
+  // Their hours pooled again from the posts left, and the communes they reach marked (every
+  // commune that any slot reaches when the lost rows cover much of the territory: recomputing
+  // an unchanged commune gives its baseline bits, and a sequential pass beats scattered marks).
+  std::size_t reached_entries = 0;
+  for (const std::uint32_t s : w.slots)
+    reached_entries += slot_commune_first_[s + 1] - slot_commune_first_[s];
+  const bool everywhere = 3 * reached_entries > slot_communes_.size();
+  std::uint8_t* const mark = w.mark.data();
+  for (const std::uint32_t s : w.slots) {
+    w.slot_mark[s] = 0;
+    double hours = 0;
+    std::uint8_t flags = 0;
+    for (std::uint32_t i = contribution_first_[s]; i < contribution_first_[s + 1]; ++i)
+      if (active[contribution_post_[i]]) {
+        hours += contribution_hours_[i];
+        flags |= static_cast<std::uint8_t>(1u | (contribution_reach_[i] ? 2u : 0u));
+      }
+    w.slot_far[s] = flags & 2u ? 0.0f : kInf;
+    w.slot_ratio[s] = flags != 0 && slot_demand_[s] > 0 ? hours / slot_demand_[s] : 0.0;
+    if (everywhere) continue;
+    const geo::CommuneId* const communes = slot_communes_.data();
+    for (std::uint32_t i = slot_commune_first_[s]; i < slot_commune_first_[s + 1]; ++i)
+      mark[communes[i]] |= 1u;
+  }
+  if (everywhere)
+    for (geo::CommuneId c = 0; c < n; ++c)
+      mark[c] |= static_cast<std::uint8_t>(entry_first_[c] < entry_first_[c + 1]);
+  // The previous draw's communes back to the baseline, save what this draw recomputes anyway.
+  const CommuneCoverage& b = baseline_;
+  for (const geo::CommuneId c : w.changed) {
+    const std::uint8_t m = w.mark[c];
+    if (!(m & 1u)) {
+      out.nearest_minutes[c] = b.nearest_minutes[c];
+      out.nearest_site[c] = b.nearest_site[c];
+      out.reached[c] = b.reached[c];
+      out.access[c] = b.access[c];
+      out.gap[c] = b.gap[c];
+    }
+    if (!(m & 2u)) {
+      out.visits_per_month[c] = b.visits_per_month[c];
+      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
+      out.has_permanence[c] = b.has_permanence[c];
+    }
+  }
+  w.changed.clear();
+  w.moved.clear();
+
+  for (geo::CommuneId c = 0; c < n; ++c)
+    if (mark[c] != 0) w.changed.push_back(c);
+
+  // Access of the communes to recompute, as compute() sums it: active rows in ascending order.
+  // A lost slot has ratio 0 and adds +0, which leaves a sum of non-negative terms as it is, so
+  // no branch asks which slots are lost (random, they would mispredict). Each commune's sum is
+  // a chain of dependent additions: four communes go side by side to overlap their chains.
+  const double* const ratio = w.slot_ratio.data();
+  const float* const far = w.slot_far.data();
+  const Entry* const entries = entries_.data();
+  w.access_list.clear();
+  for (const geo::CommuneId c : w.changed)
+    if (mark[c] & 1u) w.access_list.push_back(c);
+  const std::vector<geo::CommuneId>& list = w.access_list;
+  std::size_t k = 0;
+  for (; k + 4 <= list.size(); k += 4) {
+    const Entry* e[4];
+    const Entry* end[4];
+    double sum[4] = {0, 0, 0, 0};
+    std::uint32_t common = std::numeric_limits<std::uint32_t>::max();
+    for (int j = 0; j < 4; ++j) {
+      e[j] = entries + entry_first_[list[k + j]];
+      end[j] = entries + entry_first_[list[k + j] + 1];
+      common = std::min(common, static_cast<std::uint32_t>(end[j] - e[j]));
+    }
+    for (std::uint32_t i = 0; i < common; ++i) {
+      sum[0] += ratio[e[0][i].slot] * e[0][i].weight;
+      sum[1] += ratio[e[1][i].slot] * e[1][i].weight;
+      sum[2] += ratio[e[2][i].slot] * e[2][i].weight;
+      sum[3] += ratio[e[3][i].slot] * e[3][i].weight;
+    }
+    for (int j = 0; j < 4; ++j) {
+      for (const Entry* x = e[j] + common; x != end[j]; ++x) sum[j] += ratio[x->slot] * x->weight;
+      out.access[list[k + j]] = sum[j] * 10'000;
+    }
+  }
+  for (; k < list.size(); ++k) {
+    double sum = 0;
+    for (std::uint32_t i = entry_first_[list[k]]; i < entry_first_[list[k] + 1]; ++i)
+      sum += ratio[entries[i].slot] * entries[i].weight;
+    out.access[list[k]] = sum * 10'000;
+  }
+
+  const std::vector<float>& thresholds = model_.options().thresholds_minutes;
+  const float catchment = model_.catchment_minutes();
+  for (const geo::CommuneId c : w.changed) {
+    const std::uint8_t m = mark[c];
+    mark[c] = 0;
+    if (m & 1u) {
+      // A draw only closes slots: when the baseline's nearest still gives reach (or there was
+      // none) the nearest stays. Otherwise the first reaching slot in (minutes, slot) order:
+      // the lowest row among the closest, as compute() finds it.
+      if (base_nearest_[c] == kNone || far[base_nearest_[c]] == 0) {
+        out.nearest_minutes[c] = b.nearest_minutes[c];
+        out.nearest_site[c] = b.nearest_site[c];
+      } else {
+        out.nearest_minutes[c] = kInf;
+        out.nearest_site[c] = kNoCommune;
+        for (std::uint32_t i = entry_first_[c]; i < entry_first_[c + 1]; ++i)
+          if (far[by_minutes_[i].slot] == 0) {
+            out.nearest_minutes[c] = by_minutes_[i].minutes;
+            out.nearest_site[c] = slot_site_[by_minutes_[i].slot];
+            break;
+          }
+      }
+      const float minutes = out.nearest_minutes[c];
+      std::uint8_t mask = 0;
+      for (std::size_t t = 0; t < thresholds.size(); ++t)
+        if (minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
+      out.reached[c] = mask;
+      out.gap[c] = !(minutes <= catchment);
+    }
+    if (m & 2u) {
+      double presence = 0, visits = 0;
+      for (std::uint32_t i = presence_first_[c]; i < presence_first_[c + 1]; ++i)
+        if (active[presence_post_[i]]) {
+          presence += presence_hours_[i];
+          visits += presence_visits_[i];  // 0 for sites: adds nothing
+        }
+      out.presence_hours_per_month[c] = presence;
+      out.visits_per_month[c] = visits;
+      out.has_permanence[c] = presence > 0;
+    }
+    if (out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
+        out.has_permanence[c] != b.has_permanence[c])
+      w.moved.push_back(c);
+  }
+}
+
+void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
+  const CommuneCoverage& a = w.coverage;
+  if (!exact_deltas_) {
+    model_.summarise(a, w.full, w.groups);
+    out.assign(w.groups);
+    return;
+  }
+  const CommuneCoverage& b = baseline_;
+  const DrawSummary& base = baseline_summary_;
+  const std::size_t nt = base.thresholds;
+  out.thresholds = nt;
+  out.population = base.population;
+  out.reached = base.reached;
+  out.priority_reached = base.priority_reached;
+  out.gap_population = base.gap_population;
+  out.priority_gap_population = base.priority_gap_population;
+  const detail::SummaryRows rows(territory_);
+  for (const geo::CommuneId c : w.moved) {
+    if (a.reached[c] == b.reached[c] && a.gap[c] == b.gap[c]) continue;
+    const double pop = territory_.population[c];
+    const double prio = territory_.priority_population[c];
+    rows.for_each(c, [&](std::size_t row) {
+      for (std::size_t t = 0; t < nt; ++t) {
+        const int d = int((a.reached[c] >> t) & 1u) - int((b.reached[c] >> t) & 1u);
+        if (d == 0) continue;
+        out.reached[row * nt + t] += d > 0 ? pop : -pop;
+        out.priority_reached[row * nt + t] += d > 0 ? prio : -prio;
+      }
+      if (a.gap[c] != b.gap[c]) {
+        out.gap_population[row] += a.gap[c] ? pop : -pop;
+        out.priority_gap_population[row] += a.gap[c] ? prio : -prio;
+      }
+    });
+  }
+
+  // Mean access and Gini of the whole territory: CoverageModel::summarise's walk, row 0 only.
+  const std::size_t n = territory_.size();
+  w.order.resize(n);
+  for (geo::CommuneId c = 0; c < n; ++c)
+    w.order[c] = {std::bit_cast<std::uint64_t>(a.access[c] + 0.0), c};  // -0 -> +0
+  detail::radix_sort(w.order, w.order_buffer);
+  double before = 0, weighted = 0, access = 0;
+  for (const auto& entry : w.order) {
+    const double p = territory_.population[entry.second];
+    const double pa = p * a.access[entry.second];
+    weighted += pa * (2 * before + p);
+    access += pa;
+    before += p;
+  }
+  const double pop = out.population.empty() ? 0 : out.population[0];
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.mean_access = pop > 0 ? access / pop : nan;
+  out.gini_access = pop > 0 && access > 0 ? (weighted - pop * access) / (pop * access) : nan;
+}
+
+}  // namespace covsim::sim
