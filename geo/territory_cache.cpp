@@ -21,7 +21,7 @@ using detail::CorruptBinary;
 constexpr detail::Magic kMagic = {'C', 'O', 'V', 'S', 'I', 'M', 'T', 'C'};
 // Bump when the layout, or what the loader or the adjacency compute from the same inputs,
 // changes: a cache of an older build must not be trusted.
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: groupings keep their full sizes
 static_assert(sizeof(Point) == 16, "points are stored as raw bytes, without padding");
 
 std::string absolute_name(const std::filesystem::path& p) {
@@ -295,7 +295,9 @@ std::optional<CachedTerritory> load_territory_cache(const std::filesystem::path&
       gr.codes = r.get_texts();
       gr.names = r.get_texts();
       gr.of = r.get_array<GroupId>();
-      if (gr.names.size() != gr.codes.size() || gr.of.size() != n)
+      gr.full_size = r.get_array<std::uint32_t>();
+      if (gr.names.size() != gr.codes.size() || gr.of.size() != n ||
+          (!gr.full_size.empty() && gr.full_size.size() != gr.codes.size()))
         throw CorruptBinary{"grouping columns differ in length"};
       for (GroupId id : gr.of)
         if (id != kNoGroup && id >= gr.codes.size()) throw CorruptBinary{"an unknown group"};
@@ -356,6 +358,7 @@ void save_territory_cache(const std::filesystem::path& path, const std::string& 
     w.put_texts(g.codes);
     w.put_texts(g.names);
     w.put_array(g.of);
+    w.put_array(g.full_size);
   }
   put_report(w, report);
   w.put(a.tolerance_m);

@@ -75,6 +75,7 @@ void expect_same(const Prepared& a, const Prepared& b) {
     EXPECT_EQ(x.groupings[g].codes, y.groupings[g].codes);
     EXPECT_EQ(x.groupings[g].names, y.groupings[g].names);
     EXPECT_EQ(x.groupings[g].of, y.groupings[g].of);
+    EXPECT_EQ(x.groupings[g].full_size, y.groupings[g].full_size);
   }
   for (geo::CommuneId c = 0; c < y.size(); ++c) EXPECT_EQ(y.find(y.code[c]), c);
   ASSERT_TRUE(a.load_report && b.load_report);
