@@ -569,8 +569,9 @@ std::string summary_markdown(const RunOutputs& o) {
                                         o.baseline.deployment.site_commune.end());
   md << "), " << number(hours) << " advisor-hours a week; fixed sites in " << places.size()
      << " communes (" << o.baseline.deployment.sites() << " post–site assignments), "
-     << o.baseline.deployment.circuits() << " roaming round(s) holding "
-     << o.baseline.deployment.stop_commune.size() << " stops.\n\n";
+     << counted(static_cast<double>(o.baseline.deployment.circuits()), "roaming round")
+     << " holding "
+     << counted(static_cast<double>(o.baseline.deployment.stop_commune.size()), "stop") << ".\n\n";
 
   md << "## Coverage with every post active\n\n| Threshold | Population reached | Share |"
         " Priority-area population reached |\n|---|---:|---:|---:|\n";
@@ -611,12 +612,14 @@ std::string summary_markdown(const RunOutputs& o) {
       }
     const std::size_t nt = th.size();
     md << "\n## Renewal scenario\n\nPosts lost: " << lost << " of " << im.active.size() << " ("
-       << number(hours_lost) << " advisor-hours a week); " << im.random_posts
-       << " undecided or random post(s) read as " << (im.options.random_kept ? "renewed" : "lost")
-       << ". Reallocation: " << sim::name(im.options.policy) << " (" << im.absorbed.size()
-       << " communes absorbed, " << number(im.hours_moved, 1) << " h/week moved, "
-       << im.groups_replanned
-       << " group(s) re-planned).\n\n| Threshold | Reached before | Reached after |"
+       << number(hours_lost) << " advisor-hours a week); "
+       << counted(static_cast<double>(im.random_posts), "undecided or random post") << " read as "
+       << (im.options.random_kept ? "renewed" : "lost")
+       << ". Reallocation: " << sim::name(im.options.policy) << " ("
+       << counted(static_cast<double>(im.absorbed.size()), "commune") << " absorbed, "
+       << number(im.hours_moved, 1) << " h/week moved, "
+       << counted(static_cast<double>(im.groups_replanned), "group")
+       << " re-planned).\n\n| Threshold | Reached before | Reached after |"
           " Population losing reach | Priority-area population losing reach | Communes |\n"
           "|---|---:|---:|---:|---:|---:|\n";
     for (std::size_t k = 0; k < nt; ++k)

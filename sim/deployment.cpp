@@ -273,10 +273,12 @@ class Planner {
       for (geo::CommuneId c : posts_.posts[p].communes) local.add(c);
     }
     if (!served.empty())
-      d_.notes.push_back(team.label() + ": " + std::to_string(served.size()) +
-                         " commune(s) already have a permanence of another structure and are left "
-                         "to it: " +
-                         codes(served));
+      d_.notes.push_back(
+          team.label() + ": " + std::to_string(served.size()) +
+          (served.size() == 1
+               ? " commune already has a permanence of another structure and is"
+               : " communes already have a permanence of another structure and are") +
+          " left to it: " + codes(served));
 
     if (!split.empty() && local.pool > 0) split_basins(team, local, split, served);
 
