@@ -9,7 +9,7 @@ namespace covsim::sim {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kInfiniteCost = std::numeric_limits<double>::infinity();
 
 class Partition {
  public:
@@ -88,7 +88,7 @@ class Partition {
         if (!stuck[p] && (smallest == kNoBasin || size[p] < size[smallest])) smallest = p;
       }
       if (alive <= 1 || smallest == kNoBasin) return;
-      double best = kInf;
+      double best = kInfiniteCost;
       std::uint32_t from = kNoBasin, to = kNoBasin;
       for (std::uint32_t v = 0; v < n_; ++v) {
         if (part[v] != smallest) continue;
@@ -120,7 +120,7 @@ class Partition {
         if (out_.of[c] != kNoBasin) continue;
         double score = 0;
         if (any) {
-          double nearest = kInf;
+          double nearest = kInfiniteCost;
           for (std::uint32_t m : out_.centre)
             if (m != kNoBasin && reachable(m, c)) nearest = std::min(nearest, rt(m, c));
           score = std::isfinite(nearest) ? nearest : -1;
@@ -153,9 +153,9 @@ class Partition {
     while (true) {
       std::fill(fit.begin(), fit.end(), kNoBasin);
       std::fill(any.begin(), any.end(), kNoBasin);
-      std::fill(fit_cost.begin(), fit_cost.end(), kInf);
-      std::fill(any_ratio.begin(), any_ratio.end(), kInf);
-      std::fill(any_cost.begin(), any_cost.end(), kInf);
+      std::fill(fit_cost.begin(), fit_cost.end(), kInfiniteCost);
+      std::fill(any_ratio.begin(), any_ratio.end(), kInfiniteCost);
+      std::fill(any_cost.begin(), any_cost.end(), kInfiniteCost);
       for (std::uint32_t u = 0; u < n_; ++u) {
         if (out_.of[u] != kNoBasin) continue;
         for (std::uint32_t v : adj_[u]) {

@@ -137,13 +137,14 @@ class ApplyEngine {
   mutable tbb::enumerable_thread_specific<Local> local_;
 };
 
-struct Frame {
+struct PriorityFrame {
   const Reallocator& r;
   const PrioritiseOptions& o;
   std::vector<std::uint32_t> posts;  // 0..P-1
   std::vector<double> hours;
 
-  Frame(const Reallocator& realloc, const PrioritiseOptions& options) : r(realloc), o(options) {
+  PriorityFrame(const Reallocator& realloc, const PrioritiseOptions& options)
+      : r(realloc), o(options) {
     const std::size_t n = r.posts().size();
     if (!o.keep && !o.budget_hours)
       throw Error(
@@ -166,7 +167,8 @@ struct Frame {
 };
 
 template <typename Engine>
-void standalone_values(const Frame& f, const Engine& engine, Priorities& pr, Progress& progress) {
+void standalone_values(const PriorityFrame& f, const Engine& engine, Priorities& pr,
+                       Progress& progress) {
   const std::size_t n = f.posts.size();
   pr.standalone.assign(n, 0.0);
   pr.standalone_permanence.assign(n, 0);
@@ -189,7 +191,7 @@ constexpr std::uint32_t kRestarts = 4;
 template <typename Engine>
 struct KeepSet {
   Engine& engine;
-  const Frame& f;
+  const PriorityFrame& f;
   std::vector<std::uint8_t> kept;
   std::size_t count = 0;
   double hours = 0;
@@ -236,7 +238,7 @@ struct KeepSet {
 // without a count, while it gains. Returns the scores computed.
 template <typename Engine>
 std::uint64_t fill(KeepSet<Engine>& set, bool per_hour) {
-  const Frame& f = set.f;
+  const PriorityFrame& f = set.f;
   const std::size_t n = f.posts.size();
   std::uint64_t evaluations = 0;
   std::vector<Score> score(n);
@@ -268,7 +270,7 @@ std::uint64_t fill(KeepSet<Engine>& set, bool per_hour) {
 // the budget binds) goes, ties to the later post.
 template <typename Engine>
 std::uint64_t remove_greedily(KeepSet<Engine>& set, Progress& progress) {
-  const Frame& f = set.f;
+  const PriorityFrame& f = set.f;
   const std::size_t n = f.posts.size();
   std::uint64_t evaluations = 0;
   std::vector<Score> loss(n);
@@ -302,7 +304,7 @@ std::uint64_t remove_greedily(KeepSet<Engine>& set, Progress& progress) {
 // back (one for several), until a pass changes nothing.
 template <typename Engine>
 void improve(KeepSet<Engine>& set, Priorities& pr, Progress& progress) {
-  const Frame& f = set.f;
+  const PriorityFrame& f = set.f;
   const std::size_t n = f.posts.size();
   std::function<bool(std::uint32_t)> fits;
   if (f.o.budget_hours) fits = [&set](std::uint32_t q) { return set.fits(q); };
@@ -373,7 +375,7 @@ void improve(KeepSet<Engine>& set, Priorities& pr, Progress& progress) {
 }
 
 template <typename Engine>
-Priorities search(const Frame& f, Engine& engine, Progress& progress) {
+Priorities search(const PriorityFrame& f, Engine& engine, Progress& progress) {
   Priorities pr;
   const std::size_t n = f.posts.size();
   KeepSet<Engine> set{engine, f, std::vector<std::uint8_t>(n, 0)};
@@ -408,7 +410,7 @@ Priorities search(const Frame& f, Engine& engine, Progress& progress) {
 }
 
 template <typename Engine>
-Priorities exhaustive(const Frame& f, Engine& engine, std::uint64_t max_subsets) {
+Priorities exhaustive(const PriorityFrame& f, Engine& engine, std::uint64_t max_subsets) {
   Priorities pr;
   const auto n = static_cast<std::uint32_t>(f.posts.size());
   for (std::uint32_t p = 0; p < n; ++p) engine.add(p);
@@ -448,7 +450,7 @@ Priorities exhaustive(const Frame& f, Engine& engine, std::uint64_t max_subsets)
 
 template <typename Run>
 Priorities dispatch(const Reallocator& r, const PrioritiseOptions& o, Run&& run) {
-  const Frame f(r, o);
+  const PriorityFrame f(r, o);
   Priorities pr;
   if (o.policy == ReallocationPolicy::none) {
     CountEngine engine(r, o.threshold);
@@ -489,13 +491,15 @@ KeepFigures evaluate_keep(const Reallocator& r, ReallocationPolicy policy,
 }
 
 Priorities prioritise(const Reallocator& r, const PrioritiseOptions& o, Progress& progress) {
-  return dispatch(r, o, [&](const Frame& f, auto& engine) { return search(f, engine, progress); });
+  return dispatch(
+      r, o, [&](const PriorityFrame& f, auto& engine) { return search(f, engine, progress); });
 }
 
 Priorities prioritise_exhaustive(const Reallocator& r, const PrioritiseOptions& o,
                                  std::uint64_t max_subsets) {
-  return dispatch(r, o,
-                  [&](const Frame& f, auto& engine) { return exhaustive(f, engine, max_subsets); });
+  return dispatch(r, o, [&](const PriorityFrame& f, auto& engine) {
+    return exhaustive(f, engine, max_subsets);
+  });
 }
 
 }  // namespace covsim::sim

@@ -16,7 +16,7 @@ namespace {
 constexpr std::array<std::string_view, 4> kActions = {"renewed", "not_renewed", "probability",
                                                       "transfer"};
 constexpr std::array<std::string_view, 3> kFates = {"kept", "lost", "random"};
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUnknownProbability = std::numeric_limits<double>::quiet_NaN();
 
 template <typename T>
 bool any_or_has(const std::vector<T>& allowed, const T& value) {
@@ -177,7 +177,7 @@ RenewalPlan plan_renewal(const geo::Territory& territory, const PostTable& posts
       }
       const double probability = post.renewal_probability    ? *post.renewal_probability
                                  : rules.default_probability ? *rules.default_probability
-                                                             : kNaN;
+                                                             : kUnknownProbability;
       own_unit(p, probability);
       continue;
     }

@@ -7,7 +7,7 @@
 namespace covsim::sim {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoDraws = std::numeric_limits<double>::quiet_NaN();
 
 // The smallest power of two >= x (x > 0).
 double power_of_two_at_least(double x) {
@@ -126,7 +126,7 @@ Summary StreamingSummary::summary() const {
   s.p5 = percentile(0.05);
   s.p50 = percentile(0.50);
   s.p95 = percentile(0.95);
-  if (finite_ == 0) s.mean = s.min = s.p5 = s.p50 = s.p95 = s.max = kNaN;
+  if (finite_ == 0) s.mean = s.min = s.p5 = s.p50 = s.p95 = s.max = kNoDraws;
   return s;
 }
 
