@@ -236,9 +236,9 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
 
   // Draws on the base plan recompute only what they change; the others every commune.
   std::optional<DrawCoverage> draws_on_base;
-  if (options.incremental && std::any_of(passes.begin(), passes.end(), [](const Pass& p) {
-        return p.policy == ReallocationPolicy::none;
-      }))
+  if (options.incremental && n <= DrawCoverage::kMaxCommunes &&
+      std::any_of(passes.begin(), passes.end(),
+                  [](const Pass& p) { return p.policy == ReallocationPolicy::none; }))
     draws_on_base.emplace(model, realloc.base());
   std::vector<geo::CommuneId> every(n);
   for (geo::CommuneId c = 0; c < n; ++c) every[c] = c;
