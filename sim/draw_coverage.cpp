@@ -456,9 +456,14 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   detail::radix_sort_bits(w.keys, w.key_buffer, w.key_count, commune_bits_,
                           commune_bits_ + unit_bits_);
   const std::uint64_t commune_mask = (std::uint64_t{1} << commune_bits_) - 1;
-  for (const std::uint64_t key : w.keys)
-    add(static_cast<geo::CommuneId>(key & commune_mask),
-        access_hours(static_cast<std::int64_t>(key >> commune_bits_)));
+  const double* const population = territory_.population.data();
+  const std::uint64_t* const keys = w.keys.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Communes come in access order, their populations from all over: fetch ahead.
+    if (i + 16 < n) __builtin_prefetch(population + (keys[i + 16] & commune_mask));
+    add(static_cast<geo::CommuneId>(keys[i] & commune_mask),
+        access_hours(static_cast<std::int64_t>(keys[i] >> commune_bits_)));
+  }
   const double pop = out.population.empty() ? 0 : out.population[0];
   const double nan = std::numeric_limits<double>::quiet_NaN();
   out.mean_access = pop > 0 ? access / pop : nan;

@@ -46,6 +46,14 @@ enum PerThreshold : std::size_t {
 
 constexpr double kFixedPoint = 1 << 20;  // per-commune minutes are summed in 2^-20 min units
 
+// std::llround, without its library call in the loop over communes: x minus its truncation is
+// exact for |x| < 2^52 (here |x| is below the cut-off's minutes × 2^20).
+std::int64_t round_half_away(double x) {
+  const auto i = static_cast<std::int64_t>(x);
+  const double rest = x - static_cast<double>(i);
+  return i + (rest >= 0.5) - (rest <= -0.5);
+}
+
 // Draws computed together before their figures are summarised: large enough to keep every
 // thread busy, small enough that the per-draw slots stay a few megabytes on France.
 constexpr std::size_t kBlock = 512;
@@ -335,7 +343,7 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
             const float change =
                 std::min(after->nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
             weighted_change += territory.population[c] * change;
-            w.minutes[c] += std::llround(change * kFixedPoint);
+            w.minutes[c] += round_half_away(change * kFixedPoint);
             if (lost_permanence(before, *after, c)) {
               f[kPopulationLosingPermanence] += territory.population[c];
               f[kCommunesLosingPermanence] += 1;
