@@ -284,11 +284,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   // Access moves in most communes of a draw that loses posts (91 % of France's when a third
   // go): whole arrays are restored and converted, with no per-commune bookkeeping in the loop
   // over the lost rows' entries.
-  if (w.access_moved) {
-    std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
-    std::copy(b.access.begin(), b.access.end(), out.access.begin());
-    w.access_moved = false;
-  }
+  const bool access_was_moved = std::exchange(w.access_moved, false);
+  if (access_was_moved) std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
   std::uint8_t* const mark = w.mark.data();
   for (const geo::CommuneId c : w.changed) {
     const std::uint8_t m = std::exchange(mark[c], 0);
@@ -311,13 +308,13 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   for (PostId p = 0; p < posts_; ++p) {
     if (active[p]) continue;
     for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i)
-      if (!w.slot_mark[post_slots_[i]]) {
-        w.slot_mark[post_slots_[i]] = 1;
-        w.slots.push_back(post_slots_[i]);
-      }
+      w.slot_mark[post_slots_[i]] = 1;
     for (std::uint32_t i = post_place_first_[p]; i < post_place_first_[p + 1]; ++i)
       mark[post_places_[i]] |= kPresence;
   }
+  // In ascending order, so the loop below reads the rows' entries forwards through memory.
+  for (std::uint32_t s = 0; s < slots; ++s)
+    if (w.slot_mark[s]) w.slots.push_back(s);
   // Each such row's hours pooled again from the posts left; its entries' access terms moved
   // from the baseline's to the new ones (taken away when it closes); the communes whose nearest
   // permanence it was marked when it no longer gives reach.
@@ -354,6 +351,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   }
   if (w.access_moved)
     for (geo::CommuneId c = 0; c < n; ++c) out.access[c] = access_hours(units[c]);
+  else if (access_was_moved)
+    std::copy(b.access.begin(), b.access.end(), out.access.begin());
   for (geo::CommuneId c = 0; c < n; ++c)
     if (mark[c] != 0) w.changed.push_back(c);
 
