@@ -381,10 +381,16 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
                                unreached.begin() + static_cast<std::ptrdiff_t>(count * rows * nt));
         continue;
       }
-      for (std::size_t i = 0; i < count; ++i) {
-        for (std::size_t k = 0; k < slots; ++k) figure_stream[k].add(figures[i * slots + k]);
-        for (std::size_t k = 0; k < rows * nt; ++k) row_stream[k].add(unreached[i * rows * nt + k]);
-      }
+      // Each summary takes its block's draws in draw order, whichever thread feeds it.
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, slots + rows * nt, 256),
+                        [&](const auto& range) {
+                          for (std::size_t i = 0; i < count; ++i)
+                            for (std::size_t k = range.begin(); k != range.end(); ++k)
+                              if (k < slots)
+                                figure_stream[k].add(figures[i * slots + k]);
+                              else
+                                row_stream[k - slots].add(unreached[i * rows * nt + k - slots]);
+                        });
     }
 
     // Integer sums: the same whichever thread counted what.
