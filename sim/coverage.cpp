@@ -19,6 +19,9 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A row's largest access term, h per 10,000 inhabitants (see compute()).
+constexpr double kMaxRowAccess = 0x1p20;
+constexpr std::int64_t kMaxAccessUnits = std::int64_t{1} << 53;  // access_hours() stays exact
 
 // Gini accumulators of one summary row, laid out in CoverageScratch::group_sums.
 enum Sum : std::size_t { kBefore, kWeighted, kAccess, kSums };
@@ -143,12 +146,30 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
   // the closest, whatever order the deployment lists its sites in, so a sweep draw that
   // recomputes only some communes (sim/draw_coverage.hpp) finds the very same bits.
   std::sort(scratch.active_rows.begin(), scratch.active_rows.end());
-  scratch.communes.assign(n, {kInf, kNoCommune, 0.0});
+  // Fixed-point access stays exact and far from overflow when no term passes 2^20 h (2^44 units:
+  // a commune would need 2^19 such sites in reach to pass 2^63).
+  for (const geo::RowId r : scratch.active_rows) {
+    if (!(row_demand_[r] > 0) || scratch.row_hours[r] / row_demand_[r] * 10'000 < kMaxRowAccess)
+      continue;
+    char figures[96];
+    std::snprintf(figures, sizeof figures, "%.4g h a week to %.4g weighted inhabitants",
+                  scratch.row_hours[r], row_demand_[r]);
+    const std::string what = "coverage: the permanences at commune " +
+                             territory_.code[table_.site[r]] + " offer " + figures +
+                             " within the catchment, over " +
+                             std::to_string(static_cast<int>(kMaxRowAccess / 10'000)) +
+                             " h per inhabitant: check the populations around it";
+    for (const geo::RowId used : scratch.active_rows)
+      scratch.row_hours[used] = scratch.row_used[used] = 0;
+    throw Error(what);
+  }
+  scratch.communes.assign(n, {kInf, kNoCommune, 0});
   CoverageScratch::Commune* state = scratch.communes.data();
   const geo::Reach* reach = table_.reach.data();
   const float* weight = weight_.data();
   for (geo::RowId r : scratch.active_rows) {
     const double ratio = row_demand_[r] > 0 ? scratch.row_hours[r] / row_demand_[r] : 0.0;
+    const double scale = access_row_scale(ratio);
     const geo::CommuneId site = table_.site[r];
     if (scratch.row_used[r] & 2u) {
       for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e) {
@@ -157,11 +178,11 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
           c.minutes = reach[e].minutes;
           c.site = site;
         }
-        c.access += ratio * weight[e];
+        c.access += access_units(scale, weight[e]);
       }
     } else {
       for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e)
-        state[reach[e].commune].access += ratio * weight[e];
+        state[reach[e].commune].access += access_units(scale, weight[e]);
     }
     scratch.row_hours[r] = 0;
     scratch.row_used[r] = 0;
@@ -173,7 +194,11 @@ void CoverageModel::compute(const Deployment& d, std::span<const std::uint8_t> p
     const float minutes = state[c].minutes;
     out.nearest_minutes[c] = minutes;
     out.nearest_site[c] = state[c].site;
-    out.access[c] = state[c].access * 10'000;
+    if (state[c].access >= kMaxAccessUnits)
+      throw Error("coverage: commune " + territory_.code[c] +
+                  " has more than 2^29 advisor-hours per 10,000 inhabitants in reach: check "
+                  "the populations around it");
+    out.access[c] = access_hours(state[c].access);
     std::uint8_t mask = 0;
     for (std::size_t t = 0; t < thresholds.size(); ++t)
       if (minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);

@@ -698,4 +698,17 @@ Deployment deploy(const DeploymentInputs& inputs, const PostTable& posts,
   return Planner(inputs, posts, options, context.may_open).run(context.existing, progress);
 }
 
+std::size_t Deployment::bytes() const {
+  const auto held = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  std::size_t b = sizeof *this + held(site_commune) + held(site_post) + held(site_weekly_hours) +
+                  held(circuit_post) + held(circuit_round) + held(circuit_period_weeks) +
+                  held(circuit_cycle_minutes) + held(circuit_rounds_per_month) +
+                  held(circuit_year_communes_share) + held(circuit_year_population_share) +
+                  held(circuit_first) + held(stop_commune) + held(stop_sessions) +
+                  held(stop_visits_per_month) + held(stop_presence_hours_per_month) +
+                  held(basin_post) + held(notes);
+  for (const std::string& n : notes) b += n.capacity();
+  return b;
+}
+
 }  // namespace covsim::sim

@@ -88,6 +88,8 @@ struct Deployment {
 
   std::size_t sites() const { return site_commune.size(); }
   std::size_t circuits() const { return circuit_post.size(); }
+  // Heap bytes held (every field above), for caches that keep many plans.
+  std::size_t bytes() const;
   std::span<const geo::CommuneId> stops(CircuitId c) const {
     return {stop_commune.data() + circuit_first[c], stop_commune.data() + circuit_first[c + 1]};
   }

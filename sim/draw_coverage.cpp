@@ -14,6 +14,7 @@ namespace covsim::sim {
 namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t kCommuneMask = DrawCoverage::kMaxCommunes - 1;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // Compressed rows from (key, value) pairs: first[k]..first[k + 1] hold key k's values, in the
@@ -47,6 +48,9 @@ void DrawSummary::assign(const GroupCoverage& g) {
 DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
     : model_(model), territory_(model.territory()), table_(model.table()) {
   const std::size_t n = territory_.size();
+  if (n > kMaxCommunes)
+    throw Error("draw coverage: " + std::to_string(n) + " communes, more than the " +
+                std::to_string(kMaxCommunes) + " a draw can recompute in part");
   CoverageScratch scratch;
   model.compute(base, {}, scratch, baseline_);
   GroupCoverage groups;
@@ -185,44 +189,72 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
     }
   }
 
-  // Commune -> the slot of its baseline nearest site.
-  base_nearest_.assign(n, kNone);
-  for (geo::CommuneId c = 0; c < n; ++c)
-    if (baseline_.nearest_site[c] != kNoCommune)
-      base_nearest_[c] = slot_of[table_.row_of(baseline_.nearest_site[c])];
-
-  // Slot -> the communes its row reaches, packed: a draw marks them without reading the table.
-  slot_commune_first_.assign(slots + 1, 0);
+  // Slot -> its row's entries, packed: a draw reads them without the table.
+  const std::span<const float> weight = model.entry_weights();
+  slot_entry_first_.assign(slots + 1, 0);
+  base_units_.assign(n, 0);
   for (std::uint32_t s = 0; s < slots; ++s) {
-    for (const geo::Reach& r : table_.row(slot_row_[s])) slot_communes_.push_back(r.commune);
-    slot_commune_first_[s + 1] = static_cast<std::uint32_t>(slot_communes_.size());
+    const geo::RowId r = slot_row_[s];
+    const double scale = access_row_scale(base_ratio_[s]);
+    for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e) {
+      const geo::CommuneId c = table_.reach[e].commune;
+      const std::int64_t units = access_units(scale, weight[e]);
+      if (units >= std::int64_t{1} << (64 - kCommuneBits))
+        throw Error("draw coverage: an access term beyond what compute() allows");
+      slot_entries_.push_back(static_cast<std::uint64_t>(units) << kCommuneBits | c);
+      slot_weight_.push_back(weight[e]);
+      base_units_[c] += units;
+    }
+    slot_entry_first_[s + 1] = static_cast<std::uint32_t>(slot_entries_.size());
+  }
+  for (geo::CommuneId c = 0; c < n; ++c)
+    if (access_hours(base_units_[c]) != baseline_.access[c])
+      throw Error("draw coverage: the baseline's access of commune " + territory_.code[c] +
+                  " is not the sum of its rows' terms");  // a change in compute() not made here
+
+  // Slot -> the communes whose baseline nearest site is at that slot's row.
+  {
+    std::vector<std::uint32_t> key;
+    std::vector<geo::CommuneId> value;
+    for (geo::CommuneId c = 0; c < n; ++c)
+      if (baseline_.nearest_site[c] != kNoCommune) {
+        key.push_back(slot_of[table_.row_of(baseline_.nearest_site[c])]);
+        value.push_back(c);
+      }
+    group_by(slots, key, value, slot_nearest_first_, slot_nearest_);
   }
 
-  // Commune -> slots reaching it, ascending (slots are visited in ascending order).
-  const std::span<const float> weight = model.entry_weights();
-  entry_first_.assign(n + 1, 0);
-  for (std::uint32_t s = 0; s < slots; ++s)
-    for (const geo::Reach& r : table_.row(slot_row_[s])) ++entry_first_[r.commune + 1];
-  for (std::size_t c = 0; c < n; ++c) entry_first_[c + 1] += entry_first_[c];
-  entries_.resize(entry_first_[n]);
-  std::vector<std::uint32_t> next(entry_first_.begin(), entry_first_.end() - 1);
+  // Commune -> slots reaching it, by (minutes, slot): the nearest is the first that still
+  // gives reach.
+  nearest_first_.assign(n + 1, 0);
+  for (const std::uint64_t entry : slot_entries_) ++nearest_first_[(entry & kCommuneMask) + 1];
+  for (std::size_t c = 0; c < n; ++c) nearest_first_[c + 1] += nearest_first_[c];
+  by_minutes_.resize(slot_entries_.size());
+  std::vector<std::uint32_t> next(nearest_first_.begin(), nearest_first_.end() - 1);
   for (std::uint32_t s = 0; s < slots; ++s) {
     const geo::RowId r = slot_row_[s];
     for (std::uint64_t e = table_.first[r]; e < table_.first[r + 1]; ++e)
-      entries_[next[table_.reach[e].commune]++] = {s, weight[e], table_.reach[e].minutes};
+      by_minutes_[next[table_.reach[e].commune]++] = {table_.reach[e].minutes, s};
   }
-
-  // The same entries by (minutes, slot): the nearest is the first that still gives reach.
-  by_minutes_.resize(entries_.size());
-  for (geo::CommuneId c = 0; c < n; ++c) {
-    for (std::uint32_t i = entry_first_[c]; i < entry_first_[c + 1]; ++i)
-      by_minutes_[i] = {entries_[i].minutes, entries_[i].slot};
-    std::sort(by_minutes_.begin() + entry_first_[c], by_minutes_.begin() + entry_first_[c + 1],
+  for (geo::CommuneId c = 0; c < n; ++c)
+    std::sort(by_minutes_.begin() + nearest_first_[c], by_minutes_.begin() + nearest_first_[c + 1],
               [](const Nearest& a, const Nearest& b) {
                 return a.minutes != b.minutes ? a.minutes < b.minutes : a.slot < b.slot;
               });
-  }
+
+  // The Gini's sort keys: a draw only lowers access, so the baseline's largest bounds them.
+  const std::int64_t most = n == 0 ? 0 : *std::max_element(base_units_.begin(), base_units_.end());
+  commune_bits_ = std::bit_width(n == 0 ? std::size_t{0} : n - 1);
+  unit_bits_ = std::bit_width(static_cast<std::uint64_t>(most));
+  // Keys wider than 64 bits would take access figures beyond 2^24 h per 10,000 inhabitants
+  // in a large territory: summarise() then runs the full summary.
+  exact_deltas_ = exact_deltas_ && commune_bits_ + unit_bits_ <= 64;
 }
+
+namespace {
+// DrawScratch::mark bits.
+constexpr std::uint8_t kPresence = 1, kNearest = 2;
+}  // namespace
 
 void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w) const {
   if (active.size() < posts_)
@@ -231,8 +263,11 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   const std::size_t n = territory_.size();
   const std::size_t slots = slot_row_.size();
   CommuneCoverage& out = w.coverage;
+  const CommuneCoverage& b = baseline_;
   if (out.size() != n || w.slot_ratio.size() != slots) {
     out = baseline_;
+    w.units = base_units_;
+    w.access_moved = false;
     w.changed.clear();
     w.slots.clear();
     w.mark.assign(n, 0);
@@ -240,32 +275,51 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_ratio = base_ratio_;
     w.slot_far = base_far_;
   }
-  // The previous draw's slots back to the baseline (its communes once this draw's are known).
+  // The previous draw back to the baseline: its slots, and of its communes what it changed.
   for (const std::uint32_t s : w.slots) {
     w.slot_ratio[s] = base_ratio_[s];
     w.slot_far[s] = base_far_[s];
   }
   w.slots.clear();
+  // Access moves in most communes of a draw that loses posts (91 % of France's when a third
+  // go): whole arrays are restored and converted, with no per-commune bookkeeping in the loop
+  // over the lost rows' entries.
+  const bool access_was_moved = std::exchange(w.access_moved, false);
+  if (access_was_moved) std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
+  std::uint8_t* const mark = w.mark.data();
+  for (const geo::CommuneId c : w.changed) {
+    const std::uint8_t m = std::exchange(mark[c], 0);
+    if (m & kNearest) {
+      out.nearest_minutes[c] = b.nearest_minutes[c];
+      out.nearest_site[c] = b.nearest_site[c];
+      out.reached[c] = b.reached[c];
+      out.gap[c] = b.gap[c];
+    }
+    if (m & kPresence) {
+      out.visits_per_month[c] = b.visits_per_month[c];
+      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
+      out.has_permanence[c] = b.has_permanence[c];
+    }
+  }
+  w.changed.clear();
+  w.moved.clear();
 
   // The rows and places of the posts lost.
   for (PostId p = 0; p < posts_; ++p) {
     if (active[p]) continue;
     for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i)
-      if (!w.slot_mark[post_slots_[i]]) {
-        w.slot_mark[post_slots_[i]] = 1;
-        w.slots.push_back(post_slots_[i]);
-      }
+      w.slot_mark[post_slots_[i]] = 1;
     for (std::uint32_t i = post_place_first_[p]; i < post_place_first_[p + 1]; ++i)
-      w.mark[post_places_[i]] |= 2u;
+      mark[post_places_[i]] |= kPresence;
   }
-  // Their hours pooled again from the posts left, and the communes they reach marked (every
-  // commune that any slot reaches when the lost rows cover much of the territory: recomputing
-  // an unchanged commune gives its baseline bits, and a sequential pass beats scattered marks).
-  std::size_t reached_entries = 0;
-  for (const std::uint32_t s : w.slots)
-    reached_entries += slot_commune_first_[s + 1] - slot_commune_first_[s];
-  const bool everywhere = 3 * reached_entries > slot_communes_.size();
-  std::uint8_t* const mark = w.mark.data();
+  // In ascending order, so the loop below reads the rows' entries forwards through memory.
+  for (std::uint32_t s = 0; s < slots; ++s)
+    if (w.slot_mark[s]) w.slots.push_back(s);
+  // Each such row's hours pooled again from the posts left; its entries' access terms moved
+  // from the baseline's to the new ones (taken away when it closes); the communes whose nearest
+  // permanence it was marked when it no longer gives reach.
+  std::int64_t* const units = w.units.data();
+  const std::uint64_t* const entries = slot_entries_.data();
   for (const std::uint32_t s : w.slots) {
     w.slot_mark[s] = 0;
     double hours = 0;
@@ -275,101 +329,55 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
         hours += contribution_hours_[i];
         flags |= static_cast<std::uint8_t>(1u | (contribution_reach_[i] ? 2u : 0u));
       }
-    w.slot_far[s] = flags & 2u ? 0.0f : kInf;
-    w.slot_ratio[s] = flags != 0 && slot_demand_[s] > 0 ? hours / slot_demand_[s] : 0.0;
-    if (everywhere) continue;
-    const geo::CommuneId* const communes = slot_communes_.data();
-    for (std::uint32_t i = slot_commune_first_[s]; i < slot_commune_first_[s + 1]; ++i)
-      mark[communes[i]] |= 1u;
-  }
-  if (everywhere)
-    for (geo::CommuneId c = 0; c < n; ++c)
-      mark[c] |= static_cast<std::uint8_t>(entry_first_[c] < entry_first_[c + 1]);
-  // The previous draw's communes back to the baseline, save what this draw recomputes anyway.
-  const CommuneCoverage& b = baseline_;
-  for (const geo::CommuneId c : w.changed) {
-    const std::uint8_t m = w.mark[c];
-    if (!(m & 1u)) {
-      out.nearest_minutes[c] = b.nearest_minutes[c];
-      out.nearest_site[c] = b.nearest_site[c];
-      out.reached[c] = b.reached[c];
-      out.access[c] = b.access[c];
-      out.gap[c] = b.gap[c];
+    const float far = flags & 2u ? 0.0f : kInf;
+    const double ratio = flags != 0 && slot_demand_[s] > 0 ? hours / slot_demand_[s] : 0.0;
+    w.slot_far[s] = far;
+    w.slot_ratio[s] = ratio;
+    const std::uint32_t first = slot_entry_first_[s], end = slot_entry_first_[s + 1];
+    if (ratio == 0 && base_ratio_[s] != 0) {
+      for (std::uint32_t i = first; i < end; ++i)
+        units[entries[i] & kCommuneMask] -= static_cast<std::int64_t>(entries[i] >> kCommuneBits);
+      w.access_moved = true;
+    } else if (ratio != base_ratio_[s]) {
+      const double scale = access_row_scale(ratio);
+      for (std::uint32_t i = first; i < end; ++i)
+        units[entries[i] & kCommuneMask] += access_units(scale, slot_weight_[i]) -
+                                            static_cast<std::int64_t>(entries[i] >> kCommuneBits);
+      w.access_moved = true;
     }
-    if (!(m & 2u)) {
-      out.visits_per_month[c] = b.visits_per_month[c];
-      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
-      out.has_permanence[c] = b.has_permanence[c];
-    }
+    if (base_far_[s] == 0 && far != 0)
+      for (std::uint32_t i = slot_nearest_first_[s]; i < slot_nearest_first_[s + 1]; ++i)
+        mark[slot_nearest_[i]] |= kNearest;
   }
-  w.changed.clear();
-  w.moved.clear();
-
+  if (w.access_moved)
+    for (geo::CommuneId c = 0; c < n; ++c) out.access[c] = access_hours(units[c]);
+  else if (access_was_moved)
+    std::copy(b.access.begin(), b.access.end(), out.access.begin());
   for (geo::CommuneId c = 0; c < n; ++c)
     if (mark[c] != 0) w.changed.push_back(c);
 
-  // Access of the communes to recompute, as compute() sums it: active rows in ascending order.
-  // A lost slot has ratio 0 and adds +0, which leaves a sum of non-negative terms as it is, so
-  // no branch asks which slots are lost (random, they would mispredict). Each commune's sum is
-  // a chain of dependent additions: four communes go side by side to overlap their chains.
-  const double* const ratio = w.slot_ratio.data();
-  const float* const far = w.slot_far.data();
-  const Entry* const entries = entries_.data();
-  w.access_list.clear();
-  for (const geo::CommuneId c : w.changed)
-    if (mark[c] & 1u) w.access_list.push_back(c);
-  const std::vector<geo::CommuneId>& list = w.access_list;
-  std::size_t k = 0;
-  for (; k + 4 <= list.size(); k += 4) {
-    const Entry* e[4];
-    const Entry* end[4];
-    double sum[4] = {0, 0, 0, 0};
-    std::uint32_t common = std::numeric_limits<std::uint32_t>::max();
-    for (int j = 0; j < 4; ++j) {
-      e[j] = entries + entry_first_[list[k + j]];
-      end[j] = entries + entry_first_[list[k + j] + 1];
-      common = std::min(common, static_cast<std::uint32_t>(end[j] - e[j]));
-    }
-    for (std::uint32_t i = 0; i < common; ++i) {
-      sum[0] += ratio[e[0][i].slot] * e[0][i].weight;
-      sum[1] += ratio[e[1][i].slot] * e[1][i].weight;
-      sum[2] += ratio[e[2][i].slot] * e[2][i].weight;
-      sum[3] += ratio[e[3][i].slot] * e[3][i].weight;
-    }
-    for (int j = 0; j < 4; ++j) {
-      for (const Entry* x = e[j] + common; x != end[j]; ++x) sum[j] += ratio[x->slot] * x->weight;
-      out.access[list[k + j]] = sum[j] * 10'000;
-    }
-  }
-  for (; k < list.size(); ++k) {
-    double sum = 0;
-    for (std::uint32_t i = entry_first_[list[k]]; i < entry_first_[list[k] + 1]; ++i)
-      sum += ratio[entries[i].slot] * entries[i].weight;
-    out.access[list[k]] = sum * 10'000;
-  }
-
   const std::vector<float>& thresholds = model_.options().thresholds_minutes;
   const float catchment = model_.catchment_minutes();
-  for (const geo::CommuneId c : w.changed) {
+  const float* const slot_far = w.slot_far.data();
+  const Nearest* const by_minutes = by_minutes_.data();
+  const std::size_t changed = w.changed.size();
+  for (std::size_t k = 0; k < changed; ++k) {
+    const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];
-    mark[c] = 0;
-    if (m & 1u) {
-      // A draw only closes slots: when the baseline's nearest still gives reach (or there was
-      // none) the nearest stays. Otherwise the first reaching slot in (minutes, slot) order:
-      // the lowest row among the closest, as compute() finds it.
-      if (base_nearest_[c] == kNone || far[base_nearest_[c]] == 0) {
-        out.nearest_minutes[c] = b.nearest_minutes[c];
-        out.nearest_site[c] = b.nearest_site[c];
-      } else {
-        out.nearest_minutes[c] = kInf;
-        out.nearest_site[c] = kNoCommune;
-        for (std::uint32_t i = entry_first_[c]; i < entry_first_[c + 1]; ++i)
-          if (far[by_minutes_[i].slot] == 0) {
-            out.nearest_minutes[c] = by_minutes_[i].minutes;
-            out.nearest_site[c] = slot_site_[by_minutes_[i].slot];
-            break;
-          }
-      }
+    // The scans below start at scattered places of a table too large for the caches: fetch
+    // a few communes ahead so the misses overlap.
+    if (k + 8 < changed) __builtin_prefetch(by_minutes + nearest_first_[w.changed[k + 8]]);
+    if (m & kNearest) {
+      // Its nearest row closed or no longer gives reach: the first that still does, in
+      // (minutes, slot) order, is the lowest row among the closest, as compute() finds it.
+      out.nearest_minutes[c] = kInf;
+      out.nearest_site[c] = kNoCommune;
+      for (std::uint32_t i = nearest_first_[c]; i < nearest_first_[c + 1]; ++i)
+        if (slot_far[by_minutes[i].slot] == 0) {
+          out.nearest_minutes[c] = by_minutes[i].minutes;
+          out.nearest_site[c] = slot_site_[by_minutes[i].slot];
+          break;
+        }
       const float minutes = out.nearest_minutes[c];
       std::uint8_t mask = 0;
       for (std::size_t t = 0; t < thresholds.size(); ++t)
@@ -377,7 +385,7 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       out.reached[c] = mask;
       out.gap[c] = !(minutes <= catchment);
     }
-    if (m & 2u) {
+    if (m & kPresence) {
       double presence = 0, visits = 0;
       for (std::uint32_t i = presence_first_[c]; i < presence_first_[c + 1]; ++i)
         if (active[presence_post_[i]]) {
@@ -388,8 +396,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       out.visits_per_month[c] = visits;
       out.has_permanence[c] = presence > 0;
     }
-    if (out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
-        out.has_permanence[c] != b.has_permanence[c])
+    if ((out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
+         out.has_permanence[c] != b.has_permanence[c]))
       w.moved.push_back(c);
   }
 }
@@ -429,19 +437,31 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
     });
   }
 
-  // Mean access and Gini of the whole territory: CoverageModel::summarise's walk, row 0 only.
+  // Mean access and Gini of the whole territory: CoverageModel::summarise's walk, row 0 only,
+  // in the same (access, commune) order: access is its units scaled by a power of two, so
+  // sorting the units sorts the access figures, and the keys are listed in commune order.
   const std::size_t n = territory_.size();
-  w.order.resize(n);
-  for (geo::CommuneId c = 0; c < n; ++c)
-    w.order[c] = {std::bit_cast<std::uint64_t>(a.access[c] + 0.0), c};  // -0 -> +0
-  detail::radix_sort(w.order, w.order_buffer);
   double before = 0, weighted = 0, access = 0;
-  for (const auto& entry : w.order) {
-    const double p = territory_.population[entry.second];
-    const double pa = p * a.access[entry.second];
+  const auto add = [&](geo::CommuneId c, double a_c) {
+    const double p = territory_.population[c];
+    const double pa = p * a_c;
     weighted += pa * (2 * before + p);
     access += pa;
     before += p;
+  };
+  w.keys.resize(n);
+  for (geo::CommuneId c = 0; c < n; ++c)
+    w.keys[c] = (static_cast<std::uint64_t>(w.units[c]) << commune_bits_) | c;
+  detail::radix_sort_bits(w.keys, w.key_buffer, w.key_count, commune_bits_,
+                          commune_bits_ + unit_bits_);
+  const std::uint64_t commune_mask = (std::uint64_t{1} << commune_bits_) - 1;
+  const double* const population = territory_.population.data();
+  const std::uint64_t* const keys = w.keys.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Communes come in access order, their populations from all over: fetch ahead.
+    if (i + 16 < n) __builtin_prefetch(population + (keys[i + 16] & commune_mask));
+    add(static_cast<geo::CommuneId>(keys[i] & commune_mask),
+        access_hours(static_cast<std::int64_t>(keys[i] >> commune_bits_)));
   }
   const double pop = out.population.empty() ? 0 : out.population[0];
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -1,26 +1,29 @@
 // Coverage of a renewal draw on the base deployment, recomputed only where the draw changes it.
 // A sweep draw that keeps the base plan (policy none) closes the sites and stops of the posts
 // it loses: only the communes within the cut-off of those sites' table rows can change their
-// nearest site, reach or access (E2SFCA's step-one denominator depends on populations only, so
-// a lost site changes no other site's ratio), and only the communes hosting them their
-// presence. Those are recomputed, the others keep the baseline's values; group figures move by
-// the changed communes' deltas.
+// access (E2SFCA's step-one denominator depends on populations only, so a lost site changes no
+// other site's ratio), only those whose nearest site gave reach at a lost row their nearest
+// site and reach, and only the communes hosting the lost posts their presence.
 //
 //   DrawCoverage draws(model, deployment);
 //   draws.evaluate(active, scratch);     // scratch.coverage == model.compute(deployment, active)
 //   draws.summarise(scratch, summary);   // the fields of model.summarise(scratch.coverage)
 //
 // Identical, bit for bit, to the full computation, not merely close:
-//  - a recomputed commune sums its access over the active rows in ascending row order, as
-//    CoverageModel::compute does, from each row's hours pooled in the deployment's order;
+//  - access is a sum of fixed-point integers (sim/coverage.hpp): a draw adds, for each entry of
+//    a row whose hours changed, its new term minus its baseline term (the whole term when the
+//    row closes) to the commune's baseline sum, which is the sum compute() makes over the rows
+//    left, in any order; each row's hours are pooled from its posts left in compute()'s order;
+//  - the nearest site of a commune whose baseline nearest row stops giving reach is the first
+//    row in (minutes, row) order that still gives it, as compute() finds it;
 //  - group populations reached or in a gap move by ± population, exact when every population
 //    and priority population is a whole number (sums of integers below 2^53 do not depend on
 //    their order); otherwise summarise() runs the full summary;
 //  - mean access and Gini of the whole territory walk every commune in (access, commune) order
 //    with the same sums as CoverageModel::summarise (the sort is the part left per draw).
-// Cost: the lost posts' table rows and the communes they reach, plus one sort of every
-// commune's access; per-group access figures (mean, Gini), which a sweep does not report, are
-// not computed.
+// Cost: the entries of the rows the lost posts held, the communes whose nearest row closes,
+// and one sort of every commune by access; per-group access figures (mean, Gini), which a sweep
+// does not report, are not computed.
 #pragma once
 
 #include <cstdint>
@@ -53,26 +56,36 @@ struct DrawSummary {
 
 // Per-thread state of one DrawCoverage, kept from draw to draw (a draw first undoes the last).
 struct DrawScratch {
-  CommuneCoverage coverage;             // the last draw's, every commune
-  std::vector<geo::CommuneId> changed;  // ascending: communes recomputed by the last draw
+  CommuneCoverage coverage;  // the last draw's, every commune
+  // Ascending: communes whose nearest site and reach, or presence, the last draw recomputed
+  // (access is recomputed in every commune when a draw changes any row's hours).
+  std::vector<geo::CommuneId> changed;
   // Ascending, among `changed`: nearest minutes, reach or permanence differ from the baseline.
   std::vector<geo::CommuneId> moved;
 
-  std::vector<std::uint8_t> mark;  // commune -> bit 0: recompute reach, bit 1: presence
-  std::vector<std::uint32_t> slots;
-  std::vector<geo::CommuneId> access_list;
+  std::vector<std::int64_t> units;  // commune -> access in fixed point (access_units)
+  bool access_moved = false;        // units and access differ from the baseline's
+  // Commune -> what the last draw recomputed: bit 0 presence, 1 nearest and reach.
+  std::vector<std::uint8_t> mark;
+  std::vector<std::uint32_t> slots;  // base row slots the last draw changed
   std::vector<std::uint8_t> slot_mark;
   std::vector<double> slot_ratio;  // base row slot -> hours / demand in this draw, 0 when closed
   std::vector<float> slot_far;     // slot -> 0 when it gives reach in this draw, +infinity if not
-  std::vector<detail::KeyedCommune> order, order_buffer;
+  std::vector<std::uint64_t> keys, key_buffer;  // (access units, commune), for the Gini
+  std::vector<std::uint32_t> key_count;
   CoverageScratch full;  // summarise() without exact deltas
   GroupCoverage groups;
 };
 
 class DrawCoverage {
  public:
+  // Territories up to this many communes (France has 34,868); a sweep of a larger one
+  // recomputes every commune in every draw.
+  static constexpr int kCommuneBits = 20;
+  static constexpr std::size_t kMaxCommunes = std::size_t{1} << kCommuneBits;
+
   // Keeps references to `model` and `base`. Throws covsim::Error when a site or stop of `base`
-  // has no table row.
+  // has no table row, or the territory has more than kMaxCommunes communes.
   DrawCoverage(const CoverageModel& model, const Deployment& base);
 
   // Coverage of `base` with the posts `active[p] != 0`, as CoverageModel::compute. Throws
@@ -82,7 +95,8 @@ class DrawCoverage {
   void summarise(DrawScratch& scratch, DrawSummary& out) const;
 
   const CommuneCoverage& baseline() const { return baseline_; }
-  // Whether summarise() moves group sums by deltas (whole-number populations) or runs in full.
+  // Whether summarise() moves group sums by deltas (whole-number populations, access keys
+  // within 64 bits) or runs in full.
   bool exact_deltas() const { return exact_deltas_; }
 
  private:
@@ -113,24 +127,29 @@ class DrawCoverage {
   // Commune -> its presence contributions in compute()'s order.
   std::vector<std::uint32_t> presence_first_;
   std::vector<PostId> presence_post_;
-  std::vector<double> presence_hours_;             // per month
-  std::vector<double> presence_visits_;            // days per month (stops), 0 for sites
-  std::vector<std::uint32_t> base_nearest_;        // commune -> slot of its nearest site, or none
-  std::vector<std::uint32_t> slot_commune_first_;  // slot -> the communes its row reaches
-  std::vector<geo::CommuneId> slot_communes_;
-  // Commune -> the slots reaching it within the cut-off, ascending: slot, decay weight, minutes.
-  struct Entry {
-    std::uint32_t slot;
-    float weight;
-    float minutes;
-  };
-  std::vector<std::uint32_t> entry_first_;
-  std::vector<Entry> entries_;
+  std::vector<double> presence_hours_;   // per month
+  std::vector<double> presence_visits_;  // days per month (stops), 0 for sites
+  // Slot -> its row's entries: (baseline access units << kCommuneBits) | commune, one 8-byte
+  // word the loop over a lost row reads (units stay below 2^44, see CoverageModel::compute),
+  // and their decay weights.
+  std::vector<std::uint32_t> slot_entry_first_;
+  std::vector<std::uint64_t> slot_entries_;
+  std::vector<float> slot_weight_;
+  std::vector<std::int64_t> base_units_;  // commune -> baseline access units
+  // Slot -> the communes whose baseline nearest site (giving reach) is that slot's.
+  std::vector<std::uint32_t> slot_nearest_first_;
+  std::vector<geo::CommuneId> slot_nearest_;
+  // Commune -> the slots reaching it within the cut-off by (minutes, slot): the nearest is the
+  // first that still gives reach.
   struct Nearest {
     float minutes;
     std::uint32_t slot;
   };
-  std::vector<Nearest> by_minutes_;  // each commune's entries by (minutes, slot)
+  std::vector<std::uint32_t> nearest_first_;
+  std::vector<Nearest> by_minutes_;
+  // The Gini's sort keys (units << commune_bits_) | commune: a draw only lowers access, so the
+  // baseline's largest units bound them at unit_bits_ bits.
+  int commune_bits_ = 0, unit_bits_ = 0;
 };
 
 }  // namespace covsim::sim

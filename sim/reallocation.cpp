@@ -90,6 +90,7 @@ struct Reallocator::Team {
 struct Reallocator::Cache {
   std::shared_mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<const Deployment>> plans;
+  std::size_t plan_bytes = 0;
   std::shared_mutex rows_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<const std::vector<float>>> rows;
 };
@@ -333,6 +334,13 @@ std::shared_ptr<const Deployment> Reallocator::team_plan(
       if (p != kNoPost) p = original[p];
   }
   std::unique_lock lock(cache_->mutex);
+  // Bounded (ReallocationOptions::plan_cache_bytes): in-use plans live on in their shared_ptr.
+  const std::size_t bytes = plan->bytes() + key.capacity();
+  if (cache_->plan_bytes + bytes > options_.plan_cache_bytes) {
+    cache_->plans.clear();
+    cache_->plan_bytes = 0;
+  }
+  cache_->plan_bytes += bytes;
   // Another thread may have planned the same case meanwhile: deploy() is deterministic, so
   // either copy is the same plan.
   return cache_->plans.emplace(std::move(key), std::move(plan)).first->second;

@@ -1,7 +1,8 @@
 // What happens when posts go: nothing (`none`: their permanences close), the advisors left take
 // over what they can (`absorb`), or the team is planned afresh with the posts left (`replan`).
 // A Reallocator is built once per scenario (baseline coverage), then apply() runs per draw with
-// one scratch per thread: team plans come from sim::deploy, cached per (team, posts left), on
+// one scratch per thread: team plans come from sim::deploy, cached per (team, posts left; a
+// bounded number, so memory does not grow with draws), on
 // minutes rows kept once a first draw asked for them (so searches happen once per commune,
 // never per draw), and coverage reads only the table rows of active sites and stops.
 //
@@ -81,6 +82,12 @@ struct AbsorbOptions {
 struct ReallocationOptions {
   AbsorbOptions absorb{};
   std::vector<ProtectedHours> protected_hours{};
+  // Memory for team plans kept for draws that repeat a team's case. They repeat for small
+  // teams; under many random losses nearly every case is new, and an unbounded cache grew by
+  // about 15 MB a draw on France (a plan holds a basin entry per commune: 1.8 GB after 100
+  // absorb draws). Past this the cache starts afresh; plans are deterministic, so no figure
+  // depends on what was kept.
+  std::size_t plan_cache_bytes = std::size_t{256} << 20;
   std::string file = "reallocation";  // names the input in errors
 };
 

@@ -46,6 +46,14 @@ enum PerThreshold : std::size_t {
 
 constexpr double kFixedPoint = 1 << 20;  // per-commune minutes are summed in 2^-20 min units
 
+// std::llround, without its library call in the loop over communes: x minus its truncation is
+// exact for |x| < 2^52 (here |x| is below the cut-off's minutes × 2^20).
+std::int64_t round_half_away(double x) {
+  const auto i = static_cast<std::int64_t>(x);
+  const double rest = x - static_cast<double>(i);
+  return i + (rest >= 0.5) - (rest <= -0.5);
+}
+
 // Draws computed together before their figures are summarised: large enough to keep every
 // thread busy, small enough that the per-draw slots stay a few megabytes on France.
 constexpr std::size_t kBlock = 512;
@@ -236,9 +244,9 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
 
   // Draws on the base plan recompute only what they change; the others every commune.
   std::optional<DrawCoverage> draws_on_base;
-  if (options.incremental && std::any_of(passes.begin(), passes.end(), [](const Pass& p) {
-        return p.policy == ReallocationPolicy::none;
-      }))
+  if (options.incremental && n <= DrawCoverage::kMaxCommunes &&
+      std::any_of(passes.begin(), passes.end(),
+                  [](const Pass& p) { return p.policy == ReallocationPolicy::none; }))
     draws_on_base.emplace(model, realloc.base());
   std::vector<geo::CommuneId> every(n);
   for (geo::CommuneId c = 0; c < n; ++c) every[c] = c;
@@ -335,7 +343,7 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
             const float change =
                 std::min(after->nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
             weighted_change += territory.population[c] * change;
-            w.minutes[c] += std::llround(change * kFixedPoint);
+            w.minutes[c] += round_half_away(change * kFixedPoint);
             if (lost_permanence(before, *after, c)) {
               f[kPopulationLosingPermanence] += territory.population[c];
               f[kCommunesLosingPermanence] += 1;
@@ -373,10 +381,16 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
                                unreached.begin() + static_cast<std::ptrdiff_t>(count * rows * nt));
         continue;
       }
-      for (std::size_t i = 0; i < count; ++i) {
-        for (std::size_t k = 0; k < slots; ++k) figure_stream[k].add(figures[i * slots + k]);
-        for (std::size_t k = 0; k < rows * nt; ++k) row_stream[k].add(unreached[i * rows * nt + k]);
-      }
+      // Each summary takes its block's draws in draw order, whichever thread feeds it.
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, slots + rows * nt, 256),
+                        [&](const auto& range) {
+                          for (std::size_t i = 0; i < count; ++i)
+                            for (std::size_t k = range.begin(); k != range.end(); ++k)
+                              if (k < slots)
+                                figure_stream[k].add(figures[i * slots + k]);
+                              else
+                                row_stream[k - slots].add(unreached[i * rows * nt + k - slots]);
+                        });
     }
 
     // Integer sums: the same whichever thread counted what.

@@ -78,8 +78,8 @@ struct SweepOptions {
   // Memory for the draws kept to compute percentiles, whatever their number (see above).
   std::size_t summary_bytes = std::size_t{256} << 20;
   // Draws that keep the base plan (policy none) recompute only the communes near the posts they
-  // lose (sim/draw_coverage.hpp), with identical figures; false recomputes every commune in
-  // every draw, the reference the tests compare with.
+  // lose (sim/draw_coverage.hpp; territories of up to 2^20 communes), with identical figures;
+  // false recomputes every commune in every draw, the reference the tests compare with.
   bool incremental = true;
 };
 

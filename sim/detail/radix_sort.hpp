@@ -33,4 +33,32 @@ inline void radix_sort(std::vector<KeyedCommune>& items, std::vector<KeyedCommun
   }
 }
 
+// LSD radix sort of 64-bit keys on their bits [low, high) only, in as few passes of at most 12
+// bits as cover them, with one counting pass for all. Stable: keys equal on those bits keep
+// their order. A sweep draw packs (access units << low) | commune into one key, listed in
+// commune order, and sorts on the access bits alone: the order is (access, commune), with
+// half the bytes moved of a (key, commune) pair and a pass fewer. `count` is scratch.
+inline void radix_sort_bits(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& buffer,
+                            std::vector<std::uint32_t>& count, int low, int high) {
+  if (high <= low) return;
+  constexpr int kMaxBits = 12;
+  const int passes = (high - low + kMaxBits - 1) / kMaxBits;
+  const int bits = (high - low + passes - 1) / passes;
+  const std::size_t buckets = std::size_t{1} << bits;
+  const std::uint64_t mask = buckets - 1;
+  count.assign(static_cast<std::size_t>(passes) * buckets, 0);
+  for (const std::uint64_t key : keys)
+    for (int p = 0; p < passes; ++p) ++count[p * buckets + ((key >> (low + p * bits)) & mask)];
+  buffer.resize(keys.size());
+  for (int p = 0; p < passes; ++p) {
+    std::uint32_t* c = count.data() + p * buckets;
+    if (std::find(c, c + buckets, keys.size()) != c + buckets) continue;  // one bucket: in order
+    std::uint32_t sum = 0;
+    for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(c[b], sum);
+    const int shift = low + p * bits;
+    for (const std::uint64_t key : keys) buffer[c[(key >> shift) & mask]++] = key;
+    keys.swap(buffer);
+  }
+}
+
 }  // namespace covsim::sim::detail

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "geo/error.hpp"
+#include "tests/error_message.hpp"
 #include "tests/sim/sim_fixtures.hpp"
 
 namespace covsim::sim {
@@ -85,10 +86,14 @@ TEST(Coverage, NearestReachAndAccessByHand) {
   EXPECT_ACCESS(c.access[2], 1e4 * (ra * w(25, 30) + rc));
   EXPECT_ACCESS(c.access[3], 1e4 * rc * w(20, 30));
   // Floating catchments conserve supply: Σ P_i A_i = 10,000 × (35 + 14) when every site's
-  // catchment holds people.
+  // catchment holds people, up to the fixed point's rounding: each commune's at most two
+  // terms are each within half a unit (2^-25 h) of the real value.
   double supply = 0;
   for (geo::CommuneId i = 0; i < 4; ++i) supply += f.territory.population[i] * c.access[i];
-  EXPECT_NEAR(supply, 49e4, 1e-6);
+  EXPECT_NEAR(supply, 49e4, 2000 * 2 * 0x1p-25);
+  // Fixed point: every figure is a whole number of 2^-24 h.
+  for (geo::CommuneId i = 0; i < 4; ++i)
+    EXPECT_EQ(std::ldexp(c.access[i], 24), std::floor(std::ldexp(c.access[i], 24))) << i;
 }
 
 TEST(Coverage, GroupSummariesAndGiniByHand) {
@@ -116,7 +121,7 @@ TEST(Coverage, GroupSummariesAndGiniByHand) {
   EXPECT_EQ(g.communes_no_reach, (std::vector<std::uint32_t>{0, 0, 0}));
 
   const std::vector<double> pop = f.territory.population;
-  EXPECT_NEAR(g.mean_access[0], 49e4 / 2000, 1e-9);
+  EXPECT_NEAR(g.mean_access[0], 49e4 / 2000, 2 * 0x1p-25);  // as the supply above
   EXPECT_NEAR(g.mean_access[1], (1000 * c.access[0] + 500 * c.access[1]) / 1500, 1e-9);
   EXPECT_NEAR(g.gini_access[0], gini_by_pairs(pop, c.access), 1e-12);
   EXPECT_NEAR(g.gini_access[1], gini_by_pairs({1000, 500}, {c.access[0], c.access[1]}), 1e-12);
@@ -318,6 +323,24 @@ TEST(Coverage, RejectsOptionsTheTableCannotAnswerAndSitesWithoutRows) {
   model.compute(only_a, {}, scratch, c);
   EXPECT_ACCESS(c.access[0], 1e4 * 35 / (1000 + 500 * w(10, 15)))
       << "the failed call left no hours behind";
+}
+
+TEST(Coverage, RejectsAccessBeyondWhatItsFixedPointHolds) {
+  // Populations given in tens of thousands: 35 h a week for about 0.14 weighted inhabitants
+  // is over 100 h each, a sign of wrong populations.
+  Four f;
+  for (double& p : f.territory.population) p /= 10'000;
+  const CoverageModel model(f.territory, f.table, {.thresholds_minutes = {15, 30}});
+  CoverageScratch scratch;
+  CommuneCoverage c;
+  const std::string message =
+      covsim::test::error_message<Error>([&] { model.compute(two_sites(), {}, scratch, c); });
+  EXPECT_NE(message.find("permanences at commune C0"), std::string::npos) << message;
+  EXPECT_NE(message.find("check the populations"), std::string::npos) << message;
+  f.territory.population = Four().territory.population;
+  const CoverageModel sound(f.territory, f.table, {.thresholds_minutes = {15, 30}});
+  sound.compute(two_sites(), {}, scratch, c);
+  EXPECT_GT(c.access[0], 0) << "the failed call left no hours behind";
 }
 
 }  // namespace

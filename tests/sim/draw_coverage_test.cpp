@@ -103,7 +103,10 @@ void compare_draws(const geo::Territory& territory, const CoverageOptions& optio
   std::vector<std::uint8_t> active(w.posts.size());
   std::size_t recomputed = 0, moved = 0;
   for (int d = 0; d < draws; ++d) {
-    const double rate = d == 0 ? 0.0 : d == 1 ? 1.0 : std::uniform_real_distribution(0.0, 1.0)(rng);
+    // None lost, all lost, none again (a draw undoing one that moved everything), then random.
+    const double rate = d == 0 || d == 2 ? 0.0
+                        : d == 1         ? 1.0
+                                         : std::uniform_real_distribution(0.0, 1.0)(rng);
     for (std::uint8_t& a : active) a = std::uniform_real_distribution(0.0, 1.0)(rng) >= rate;
     model.compute(w.base, active, full_scratch, full);
     model.summarise(full, full_scratch, groups);
@@ -187,6 +190,27 @@ TEST(DrawCoverage, TooFewFlagsIsAnError) {
   DrawScratch scratch;
   const std::vector<std::uint8_t> active(w.posts.size() - 1, 1);
   EXPECT_THROW(incremental.evaluate(active, scratch), Error);
+}
+
+// The Gini's sort: stable on the bits it is given, whatever the number of passes they take.
+TEST(DrawCoverage, RadixSortOnSomeBitsIsAStableSortOnThem) {
+  std::mt19937_64 rng(3);
+  for (const auto& [low, high] : {std::pair{16, 48}, std::pair{0, 12}, std::pair{20, 57},
+                                  std::pair{5, 5}, std::pair{0, 64}}) {
+    std::vector<std::uint64_t> keys(5000);
+    // Few distinct values on the sorted bits, so that stability is put to the test.
+    for (std::uint64_t& k : keys)
+      k = rng() % 64 * (rng() % 3 == 0 ? 0x1234567 : 1) << low | rng() % 1000;
+    std::vector<std::uint64_t> expected = keys, buffer;
+    std::vector<std::uint32_t> count;
+    const auto bits = [&](std::uint64_t k) {
+      return high - low >= 64 ? k : (k >> low) & ((std::uint64_t{1} << (high - low)) - 1);
+    };
+    std::stable_sort(expected.begin(), expected.end(),
+                     [&](std::uint64_t a, std::uint64_t b) { return bits(a) < bits(b); });
+    detail::radix_sort_bits(keys, buffer, count, low, high);
+    EXPECT_EQ(keys, expected) << "bits " << low << " to " << high;
+  }
 }
 
 // A sweep recomputing only what draws change writes what one recomputing every commune writes,

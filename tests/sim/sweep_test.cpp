@@ -193,7 +193,9 @@ struct Grid : test::Scenario {
       q.push_back(std::string(i / 8 < 4 ? "N" : "S") + (i % 8 < 4 ? "W" : "E"));
     return q;
   }
-  Grid() : Scenario(population(), manhattan(), quadrants(), 45) {
+  // `plan_cache_bytes`: memory for the team plans the reallocator keeps (ReallocationOptions).
+  explicit Grid(std::size_t plan_cache_bytes = ReallocationOptions{}.plan_cache_bytes)
+      : Scenario(population(), manhattan(), quadrants(), 45) {
     for (geo::CommuneId c : {0u, 5u, 18u, 27u, 36u, 45u, 58u, 63u}) add("C" + std::to_string(c), c);
     add("M1", 9, Strategy::multi_centre).site_count = 1;
     add("M2", 10, Strategy::multi_centre).site_count = 1;
@@ -205,7 +207,7 @@ struct Grid : test::Scenario {
     add("R4", 57, Strategy::roaming);
     for (std::size_t p = 0; p < posts.size(); ++p)
       posts.posts[p].renewal_probability = 0.5 + 0.03 * static_cast<double>(p);
-    build({.protected_hours = {{"C0", 20}, {"M1", 10}}});
+    build({.protected_hours = {{"C0", 20}, {"M1", 10}}, .plan_cache_bytes = plan_cache_bytes});
   }
 };
 
@@ -247,6 +249,14 @@ TEST(Sweep, SameSeedSameBytesWhateverTheThreadCount) {
             0u);
   EXPECT_EQ(j["cells"][0]["figures"]["population_losing_reach"]["resolution"], 0)
       << "a few draws are kept exactly";
+}
+
+// The reallocator's cache of team plans only saves work: a cache too small for one plan
+// (starting afresh at every plan, while the other thread reads it) changes no byte.
+TEST(Sweep, BoundedPlanCacheChangesNoFigure) {
+  const Grid kept, one_plan(1);
+  const RenewalPlan plan = plan_renewal(kept.territory, kept.posts, {});
+  EXPECT_EQ(sweep_json(kept, plan, 2, 42), sweep_json(one_plan, plan, 2, 42));
 }
 
 // Draws on the base plan recompute only the communes they change: the same bytes as
