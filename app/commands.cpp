@@ -107,10 +107,14 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
   const auto& g = b.groups;
   const std::set<geo::CommuneId> places(b.deployment.site_commune.begin(),
                                         b.deployment.site_commune.end());
-  log << "coverage: " << b.posts.size() << " posts, " << b.deployment.sites()
-      << " post-site assignments in " << places.size() << " communes, " << b.deployment.circuits()
-      << " roaming round(s) with " << b.deployment.stop_commune.size()
-      << " stops; population reached within " << s.coverage.thresholds_minutes.back()
+  const auto n = [](std::size_t k) { return static_cast<double>(k); };
+  log << "coverage: " << b.posts.size() << " " << noun(n(b.posts.size()), "post") << ", "
+      << b.deployment.sites() << " " << noun(n(b.deployment.sites()), "post-site assignment")
+      << " in " << places.size() << " " << noun(n(places.size()), "commune") << ", "
+      << b.deployment.circuits() << " " << noun(n(b.deployment.circuits()), "roaming round")
+      << " with " << b.deployment.stop_commune.size() << " "
+      << noun(n(b.deployment.stop_commune.size()), "stop") << "; population reached within "
+      << s.coverage.thresholds_minutes.back()
       << " min: " << static_cast<long long>(std::llround(g.reached_at(0, g.thresholds - 1)))
       << " of " << static_cast<long long>(std::llround(g.population[0])) << "\n";
 
@@ -120,9 +124,10 @@ int run_all(const CommonOptions& o, const SweepCommandOptions* sweep_options, st
     const std::size_t t = rn->impact.threshold;
     log << "renewal: population losing reach within " << s.coverage.thresholds_minutes[t]
         << " min: " << static_cast<long long>(std::llround(rn->impact.population_losing[t])) << " ("
-        << rn->impact.communes_losing[t] << " communes); communes losing their permanence: "
-        << rn->impact.communes_losing_permanence[0] << " ("
-        << static_cast<long long>(std::llround(rn->impact.population_losing_permanence[0]))
+        << rn->impact.communes_losing[t] << " "
+        << noun(static_cast<double>(rn->impact.communes_losing[t]), "commune")
+        << "); communes losing their permanence: " << rn->impact.communes_losing_permanence[0]
+        << " (" << static_cast<long long>(std::llround(rn->impact.population_losing_permanence[0]))
         << " inhabitants)\n";
   }
   std::optional<sim::SweepResult> sw;
@@ -198,7 +203,9 @@ int command_validate(const CommonOptions& o, std::ostream& log, Progress& progre
   const sim::PostTable posts = scenario_posts(s, p.territory);
   for (const std::string& n : check_scenario(s, p.territory, posts)) log << "note: " << n << "\n";
   prepare_travel_graph(s, p, progress, log);  // the road or OD file, read as `run` reads it
-  log << s.file << ": valid — " << p.territory.size() << " communes, " << posts.size() << " posts"
+  log << s.file << ": valid — " << p.territory.size() << " "
+      << noun(static_cast<double>(p.territory.size()), "commune") << ", " << posts.size() << " "
+      << noun(static_cast<double>(posts.size()), "post")
       << (s.renewal ? ", a renewal scenario" : "") << (s.sweep ? ", a sweep" : "") << "\n";
   return kOk;
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/scenario_posts.hpp"
+#include "app/wording.hpp"
 #include "geo/error.hpp"
 
 namespace covsim::app {
@@ -62,8 +63,10 @@ void complete_plan(CurrentPlan& plan, Progress& progress, std::ostream& log) {
   plan.lost_permanence = r.impact.loss.permanence;
   std::size_t kept = 0;
   for (std::uint8_t a : r.impact.active) kept += a;
-  log << "renewal: " << kept << " of " << b.posts.size() << " posts continue ("
-      << sim::name(r.impact.options.policy) << ")\n";
+  log << "renewal: " << kept << " of " << b.posts.size() << " "
+      << noun(static_cast<double>(b.posts.size()), "post")
+      << (kept == 1 ? " continues (" : " continue (") << sim::name(r.impact.options.policy)
+      << ")\n";
 }
 
 std::size_t threshold_option(const Scenario& s, std::optional<float> minutes, std::size_t fallback,

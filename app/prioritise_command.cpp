@@ -5,6 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/plan_state.hpp"
+#include "app/wording.hpp"
 #include "geo/detail/number_format.hpp"
 #include "geo/error.hpp"
 #include "geo/table_writer.hpp"
@@ -77,23 +78,29 @@ std::string summary(const CurrentPlan& plan, const sim::Priorities& pr,
                     const std::optional<sim::KeepFigures>& decided, const std::string& t,
                     const std::string& limit) {
   const sim::PostTable& posts = plan.baseline.posts;
+  const auto posts_text = [](auto k) {
+    return std::to_string(k) + " " + noun(static_cast<double>(k), "post");
+  };
+  const auto with_permanence = [](auto k) {
+    return std::to_string(k) + " " + noun(static_cast<double>(k), "commune") + " with a permanence";
+  };
   std::ostringstream md;
   md << "# Which posts to renew: " << plan.scenario.name << "\n\n"
      << "Limit: " << limit << ". Objective: population reached within " << t
      << " min with the posts kept, reallocation `" << sim::name(pr.policy)
      << "` (equal populations: more communes holding a permanence). With every post: "
-     << grouped(pr.all.population_reached, 0) << " inhabitants, " << pr.all.communes_with_permanence
-     << " communes with a permanence.\n\n"
-     << "Recommended keep-set (greedy removal, then " << pr.swaps << " swap(s)): " << pr.kept.posts
-     << " posts, " << grouped(pr.kept.weekly_hours, 1) << " h a week, "
-     << grouped(pr.kept.population_reached, 0) << " inhabitants reached within " << t << " min, "
-     << pr.kept.communes_with_permanence << " communes with a permanence.\n";
+     << grouped(pr.all.population_reached, 0) << " inhabitants, "
+     << with_permanence(pr.all.communes_with_permanence) << ".\n\n"
+     << "Recommended keep-set (greedy removal, then " << pr.swaps
+     << " swap(s)): " << posts_text(pr.kept.posts) << ", " << grouped(pr.kept.weekly_hours, 1)
+     << " h a week, " << grouped(pr.kept.population_reached, 0) << " inhabitants reached within "
+     << t << " min, " << with_permanence(pr.kept.communes_with_permanence) << ".\n";
   if (decided) {
     const double more = pr.kept.population_reached - decided->population_reached;
-    md << "\nThe renewal round's decisions: " << decided->posts << " posts, "
+    md << "\nThe renewal round's decisions: " << posts_text(decided->posts) << ", "
        << grouped(decided->weekly_hours, 1) << " h a week, "
        << grouped(decided->population_reached, 0) << " inhabitants reached, "
-       << decided->communes_with_permanence << " communes with a permanence.\n\n**Renewing these "
+       << with_permanence(decided->communes_with_permanence) << ".\n\n**Renewing these "
        << pr.kept.posts << " instead of the " << decided->posts << " decided keeps "
        << grouped(std::abs(more), 0) << (more >= 0 ? " more" : " fewer") << " people within " << t
        << " min** ("

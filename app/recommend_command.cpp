@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "app/plan_state.hpp"
 #include "app/territory_label.hpp"
+#include "app/wording.hpp"
 #include "geo/detail/number_format.hpp"
 #include "geo/error.hpp"
 #include "geo/map_render.hpp"
@@ -216,7 +217,8 @@ std::string summary(const CurrentPlan& plan, const sim::Recommendation& r, std::
        << plan.baseline.posts.size()
        << " continue (reallocation: " << sim::name(plan.renewal->impact.options.policy) << ").";
   } else {
-    md << "Starting from the scenario's " << plan.baseline.posts.size() << " posts.";
+    md << "Starting from the scenario's " << plan.baseline.posts.size() << " "
+       << noun(static_cast<double>(plan.baseline.posts.size()), "post") << ".";
   }
   const sim::Post& m = r.posts.posts.back();
   md << " New posts: " << sim::name(m.strategy) << ", " << sim::name(m.host_type) << ", "

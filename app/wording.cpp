@@ -34,10 +34,14 @@ std::string minutes_label(float m) {
   return buf;
 }
 
-std::string counted(double n, const std::string& singular, const std::string& plural) {
+std::string noun(double n, const std::string& singular, const std::string& plural) {
   // Counts of people and places: whole numbers, as the figure is read.
   const bool one = std::fabs(std::round(n)) == 1;
-  return number(n, 0) + " " + (one ? singular : plural.empty() ? singular + "s" : plural);
+  return one ? singular : plural.empty() ? singular + "s" : plural;
+}
+
+std::string counted(double n, const std::string& singular, const std::string& plural) {
+  return number(n, 0) + " " + noun(n, singular, plural);
 }
 
 std::string field_label(const std::string& column) {

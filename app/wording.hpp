@@ -20,6 +20,8 @@ std::string signed_percent(double after, double before);
 std::string minutes_label(float minutes);
 // "1 post", "2 posts"; `plural` empty: singular + "s".
 std::string counted(double n, const std::string& singular, const std::string& plural = {});
+// The noun alone, for lines that print the number themselves (log lines keep raw digits).
+std::string noun(double n, const std::string& singular, const std::string& plural = {});
 // A column name as a legend says it: "loss_probability" -> "Loss probability".
 std::string field_label(const std::string& column);
 

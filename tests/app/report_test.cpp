@@ -61,7 +61,7 @@ class Report : public ::testing::Test {
   static Headline headline() {
     std::smatch m;
     const std::regex line(
-        R"(renewal: population losing reach within [0-9.]+ min: ([0-9]+) \([0-9]+ communes\); )"
+        R"(renewal: population losing reach within [0-9.]+ min: ([0-9]+) \([0-9]+ communes?\); )"
         R"(communes losing their permanence: ([0-9]+))");
     EXPECT_TRUE(std::regex_search(*log_, m, line)) << *log_;
     if (m.empty()) return {};
@@ -151,6 +151,16 @@ TEST_F(Report, PdfOpensAndHoldsTheHeadline) {
   const std::string words = test::read_file(text);
   const Headline h = headline();
   EXPECT_NE(words.find(h.people_losing + " people lose access"), std::string::npos) << words;
+}
+
+TEST(Wording, CountsSayOneAndMany) {
+  EXPECT_EQ(counted(1, "post"), "1 post");
+  EXPECT_EQ(counted(0, "post"), "0 posts");
+  EXPECT_EQ(counted(61203, "commune"), "61 203 communes");
+  EXPECT_EQ(counted(1, "roaming round"), "1 roaming round");
+  EXPECT_EQ(counted(2, "person", "people"), "2 people");
+  EXPECT_EQ(noun(1, "commune"), "commune");
+  EXPECT_EQ(noun(3, "commune"), "communes");
 }
 
 TEST(ReportOutputs, PlannedWithTheRunUnlessTurnedOff) {
