@@ -396,8 +396,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       out.visits_per_month[c] = visits;
       out.has_permanence[c] = presence > 0;
     }
-    if ((out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
-         out.has_permanence[c] != b.has_permanence[c]))
+    if (out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
+        out.has_permanence[c] != b.has_permanence[c])
       w.moved.push_back(c);
   }
 }
@@ -441,14 +441,6 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   // in the same (access, commune) order: access is its units scaled by a power of two, so
   // sorting the units sorts the access figures, and the keys are listed in commune order.
   const std::size_t n = territory_.size();
-  double before = 0, weighted = 0, access = 0;
-  const auto add = [&](geo::CommuneId c, double a_c) {
-    const double p = territory_.population[c];
-    const double pa = p * a_c;
-    weighted += pa * (2 * before + p);
-    access += pa;
-    before += p;
-  };
   w.keys.resize(n);
   for (geo::CommuneId c = 0; c < n; ++c)
     w.keys[c] = (static_cast<std::uint64_t>(w.units[c]) << commune_bits_) | c;
@@ -457,11 +449,15 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   const std::uint64_t commune_mask = (std::uint64_t{1} << commune_bits_) - 1;
   const double* const population = territory_.population.data();
   const std::uint64_t* const keys = w.keys.data();
+  double before = 0, weighted = 0, access = 0;
   for (std::size_t i = 0; i < n; ++i) {
     // Communes come in access order, their populations from all over: fetch ahead.
     if (i + 16 < n) __builtin_prefetch(population + (keys[i + 16] & commune_mask));
-    add(static_cast<geo::CommuneId>(keys[i] & commune_mask),
-        access_hours(static_cast<std::int64_t>(keys[i] >> commune_bits_)));
+    const double p = population[keys[i] & commune_mask];
+    const double pa = p * access_hours(static_cast<std::int64_t>(keys[i] >> commune_bits_));
+    weighted += pa * (2 * before + p);
+    access += pa;
+    before += p;
   }
   const double pop = out.population.empty() ? 0 : out.population[0];
   const double nan = std::numeric_limits<double>::quiet_NaN();
