@@ -207,6 +207,45 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
     }
     slot_entry_first_[s + 1] = static_cast<std::uint32_t>(slot_entries_.size());
   }
+  // Per post, its single-post slots' entries merged by commune; a post whose merged terms would
+  // not fit the packed layout keeps its slots moving entry by entry.
+  slot_merged_.assign(slots, 0);
+  post_entry_first_.assign(posts_ + 1, 0);
+  {
+    std::vector<std::int64_t> sum(n, 0);
+    std::vector<geo::CommuneId> touched;
+    std::vector<std::uint32_t> own;
+    for (PostId p = 0; p < posts_; ++p) {
+      own.clear();
+      for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i) {
+        const std::uint32_t s = post_slots_[i];
+        const auto first = contribution_post_.begin() + contribution_first_[s];
+        const auto end = contribution_post_.begin() + contribution_first_[s + 1];
+        if (std::all_of(first, end, [&](PostId q) { return q == p; })) own.push_back(s);
+      }
+      touched.clear();
+      for (const std::uint32_t s : own)
+        for (std::uint32_t e = slot_entry_first_[s]; e < slot_entry_first_[s + 1]; ++e) {
+          const geo::CommuneId c = slot_entries_[e] & kCommuneMask;
+          const std::int64_t units = static_cast<std::int64_t>(slot_entries_[e] >> kCommuneBits);
+          if (units == 0) continue;
+          if (sum[c] == 0) touched.push_back(c);
+          sum[c] += units;
+        }
+      std::sort(touched.begin(), touched.end());
+      const bool fits = std::all_of(touched.begin(), touched.end(), [&](geo::CommuneId c) {
+        return sum[c] < std::int64_t{1} << (64 - kCommuneBits);
+      });
+      for (const geo::CommuneId c : touched) {
+        if (fits) post_entries_.push_back(static_cast<std::uint64_t>(sum[c]) << kCommuneBits | c);
+        sum[c] = 0;
+      }
+      if (fits)
+        for (const std::uint32_t s : own) slot_merged_[s] = 1;
+      post_entry_first_[p + 1] = static_cast<std::uint32_t>(post_entries_.size());
+    }
+  }
+
   for (geo::CommuneId c = 0; c < n; ++c)
     if (access_hours(base_units_[c]) != baseline_.access[c])
       throw Error("draw coverage: the baseline's access of commune " + territory_.code[c] +
@@ -304,9 +343,15 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   w.changed.clear();
   w.moved.clear();
 
-  // The rows and places of the posts lost.
+  // The rows and places of the posts lost; the terms of the rows only they held.
+  std::int64_t* const units = w.units.data();
+  const std::uint64_t* const merged = post_entries_.data();
   for (PostId p = 0; p < posts_; ++p) {
     if (active[p]) continue;
+    const std::uint32_t first = post_entry_first_[p], end = post_entry_first_[p + 1];
+    for (std::uint32_t i = first; i < end; ++i)
+      units[merged[i] & kCommuneMask] -= static_cast<std::int64_t>(merged[i] >> kCommuneBits);
+    w.access_moved = w.access_moved || first != end;
     for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i)
       w.slot_mark[post_slots_[i]] = 1;
     for (std::uint32_t i = post_place_first_[p]; i < post_place_first_[p + 1]; ++i)
@@ -318,7 +363,6 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   // Each such row's hours pooled again from the posts left; its entries' access terms moved
   // from the baseline's to the new ones (taken away when it closes); the communes whose nearest
   // permanence it was marked when it no longer gives reach.
-  std::int64_t* const units = w.units.data();
   const std::uint64_t* const entries = slot_entries_.data();
   for (const std::uint32_t s : w.slots) {
     w.slot_mark[s] = 0;
@@ -334,7 +378,9 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_far[s] = far;
     w.slot_ratio[s] = ratio;
     const std::uint32_t first = slot_entry_first_[s], end = slot_entry_first_[s + 1];
-    if (ratio == 0 && base_ratio_[s] != 0) {
+    if (slot_merged_[s]) {
+      // Closed with its post, whose merged entries took its terms away above.
+    } else if (ratio == 0 && base_ratio_[s] != 0) {
       for (std::uint32_t i = first; i < end; ++i)
         units[entries[i] & kCommuneMask] -= static_cast<std::int64_t>(entries[i] >> kCommuneBits);
       w.access_moved = true;
@@ -400,6 +446,10 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
         out.has_permanence[c] != b.has_permanence[c])
       w.moved.push_back(c);
   }
+}
+
+std::size_t DrawCoverage::merged_slots() const {
+  return static_cast<std::size_t>(std::count(slot_merged_.begin(), slot_merged_.end(), 1));
 }
 
 void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {

@@ -21,9 +21,10 @@
 //    their order); otherwise summarise() runs the full summary;
 //  - mean access and Gini of the whole territory walk every commune in (access, commune) order
 //    with the same sums as CoverageModel::summarise (the sort is the part left per draw).
-// Cost: the entries of the rows the lost posts held, the communes whose nearest row closes,
-// and one sort of every commune by access; per-group access figures (mean, Gini), which a sweep
-// does not report, are not computed.
+// Cost: the entries of the rows the lost posts held (merged by commune per post for the rows a
+// post holds alone), the communes whose nearest row closes, and one sort of every commune by
+// access; per-group access figures (mean, Gini), which a sweep does not report, are not
+// computed.
 #pragma once
 
 #include <cstdint>
@@ -98,6 +99,9 @@ class DrawCoverage {
   // Whether summarise() moves group sums by deltas (whole-number populations, access keys
   // within 64 bits) or runs in full.
   bool exact_deltas() const { return exact_deltas_; }
+  // Slots a lost post's merged entries move, and slots moved entry by entry (for tests).
+  std::size_t merged_slots() const;
+  std::size_t pooled_slots() const { return slot_merged_.size() - merged_slots(); }
 
  private:
   const CoverageModel& model_;
@@ -136,6 +140,14 @@ class DrawCoverage {
   std::vector<std::uint64_t> slot_entries_;
   std::vector<float> slot_weight_;
   std::vector<std::int64_t> base_units_;  // commune -> baseline access units
+  // A slot whose hours all come from one post closes exactly when that post goes. Per post, the
+  // entries of all its such slots merged by commune (terms summed, in the packed layout above):
+  // a roaming post's stops and a multi-centre post's sites reach largely the same communes, so
+  // a lost post updates each once (France: 324,000 merged entries for 599,000). The other
+  // slots (posts pooling a row) move entry by entry.
+  std::vector<std::uint8_t> slot_merged_;
+  std::vector<std::uint32_t> post_entry_first_;
+  std::vector<std::uint64_t> post_entries_;
   // Slot -> the communes whose baseline nearest site (giving reach) is that slot's.
   std::vector<std::uint32_t> slot_nearest_first_;
   std::vector<geo::CommuneId> slot_nearest_;

@@ -161,7 +161,13 @@ TEST(DrawCoverage, EqualsTheFullComputationOnRandomDraws) {
   ASSERT_GT(w.base.circuits(), 0u);
   ASSERT_GT(w.base.sites(), 0u);
   compare_draws(w.territory, {}, 150);
-  EXPECT_TRUE(DrawCoverage(CoverageModel(w.territory, w.table, {}), w.base).exact_deltas());
+  const CoverageModel model(w.territory, w.table, {});
+  const DrawCoverage draws(model, w.base);
+  EXPECT_TRUE(draws.exact_deltas());
+  // Both ways a lost row moves access were taken: by its post's merged entries, and entry by
+  // entry for the seat's row the two centrality posts pool.
+  EXPECT_GT(draws.merged_slots(), 0u);
+  EXPECT_GT(draws.pooled_slots(), 0u);
 }
 
 // Stops held less than three days a month give access, not reach; a 20-min catchment.
