@@ -280,6 +280,21 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
               [](const Nearest& a, const Nearest& b) {
                 return a.minutes != b.minutes ? a.minutes < b.minutes : a.slot < b.slot;
               });
+  // Commune -> its first row after the baseline nearest that gives reach in the baseline: the
+  // first candidate when the nearest stops giving reach (the rows in between gave none, and a
+  // draw only takes hours away).
+  fallback_.assign(n, {kInf, kNone, 0});
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    std::uint32_t i = nearest_first_[c];
+    const std::uint32_t end = nearest_first_[c + 1];
+    for (int found = 0; i < end; ++i)
+      if (base_far_[by_minutes_[i].slot] == 0 && ++found == 2) break;
+    fallback_[c].at = i;
+    if (i < end) {
+      fallback_[c].minutes = by_minutes_[i].minutes;
+      fallback_[c].slot = by_minutes_[i].slot;
+    }
+  }
 
   // The Gini's sort keys: a draw only lowers access, so the baseline's largest bounds them.
   const std::int64_t most = n == 0 ? 0 : *std::max_element(base_units_.begin(), base_units_.end());
@@ -346,8 +361,18 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   // The rows and places of the posts lost; the terms of the rows only they held.
   std::int64_t* const units = w.units.data();
   const std::uint64_t* const merged = post_entries_.data();
-  for (PostId p = 0; p < posts_; ++p) {
-    if (active[p]) continue;
+  w.lost.clear();
+  for (PostId p = 0; p < posts_; ++p)
+    if (!active[p]) w.lost.push_back(p);
+  const std::size_t lost = w.lost.size();
+  for (std::size_t k = 0; k < lost; ++k) {
+    const PostId p = w.lost[k];
+    // Each lost post's list starts somewhere new: fetch the next ones' first lines meanwhile.
+    if (k + 2 < lost) {
+      const std::uint64_t* ahead = merged + post_entry_first_[w.lost[k + 2]];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + 8);
+    }
     const std::uint32_t first = post_entry_first_[p], end = post_entry_first_[p + 1];
     for (std::uint32_t i = first; i < end; ++i)
       units[merged[i] & kCommuneMask] -= static_cast<std::int64_t>(merged[i] >> kCommuneBits);
@@ -412,18 +437,27 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     const std::uint8_t m = mark[c];
     // The scans below start at scattered places of a table too large for the caches: fetch
     // a few communes ahead so the misses overlap.
-    if (k + 8 < changed) __builtin_prefetch(by_minutes + nearest_first_[w.changed[k + 8]]);
+    if (k + 8 < changed) {
+      const Fallback& f = fallback_[w.changed[k + 8]];
+      if (f.slot != kNone && slot_far[f.slot] != 0) __builtin_prefetch(by_minutes + f.at + 1);
+    }
     if (m & kNearest) {
       // Its nearest row closed or no longer gives reach: the first that still does, in
       // (minutes, slot) order, is the lowest row among the closest, as compute() finds it.
+      const Fallback& f = fallback_[c];
       out.nearest_minutes[c] = kInf;
       out.nearest_site[c] = kNoCommune;
-      for (std::uint32_t i = nearest_first_[c]; i < nearest_first_[c + 1]; ++i)
-        if (slot_far[by_minutes[i].slot] == 0) {
-          out.nearest_minutes[c] = by_minutes[i].minutes;
-          out.nearest_site[c] = slot_site_[by_minutes[i].slot];
-          break;
-        }
+      if (f.slot != kNone && slot_far[f.slot] == 0) {
+        out.nearest_minutes[c] = f.minutes;
+        out.nearest_site[c] = slot_site_[f.slot];
+      } else if (f.slot != kNone) {
+        for (std::uint32_t i = f.at + 1; i < nearest_first_[c + 1]; ++i)
+          if (slot_far[by_minutes[i].slot] == 0) {
+            out.nearest_minutes[c] = by_minutes[i].minutes;
+            out.nearest_site[c] = slot_site_[by_minutes[i].slot];
+            break;
+          }
+      }
       const float minutes = out.nearest_minutes[c];
       std::uint8_t mask = 0;
       for (std::size_t t = 0; t < thresholds.size(); ++t)

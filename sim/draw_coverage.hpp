@@ -68,6 +68,7 @@ struct DrawScratch {
   bool access_moved = false;        // units and access differ from the baseline's
   // Commune -> what the last draw recomputed: bit 0 presence, 1 nearest and reach.
   std::vector<std::uint8_t> mark;
+  std::vector<PostId> lost;          // the last draw's lost posts, ascending
   std::vector<std::uint32_t> slots;  // base row slots the last draw changed
   std::vector<std::uint8_t> slot_mark;
   std::vector<double> slot_ratio;  // base row slot -> hours / demand in this draw, 0 when closed
@@ -159,6 +160,15 @@ class DrawCoverage {
   };
   std::vector<std::uint32_t> nearest_first_;
   std::vector<Nearest> by_minutes_;
+  // Commune -> the first slot after its baseline nearest that gives reach in the baseline, and
+  // where it is in by_minutes_: a draw looks there first (it is still open in two draws out of
+  // three), in a dense array read in commune order, before the scattered lists.
+  struct Fallback {
+    float minutes;
+    std::uint32_t slot;  // none: no other slot gives reach
+    std::uint32_t at;
+  };
+  std::vector<Fallback> fallback_;
   // The Gini's sort keys (units << commune_bits_) | commune: a draw only lowers access, so the
   // baseline's largest units bound them at unit_bits_ bits.
   int commune_bits_ = 0, unit_bits_ = 0;
