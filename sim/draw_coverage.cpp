@@ -32,6 +32,21 @@ void group_by(std::size_t keys, const std::vector<std::uint32_t>& key, const std
 
 bool whole(double v) { return std::isfinite(v) && v == std::floor(v); }
 
+// out = the ids i < count, ascending, for which keep(i): written without a capacity check per
+// id (these lists are rebuilt every draw). Returns out.size().
+template <typename Id, typename Keep>
+std::size_t select(std::size_t count, Keep keep, std::vector<Id>& out) {
+  out.resize(count);
+  Id* const at = out.data();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    at[k] = static_cast<Id>(i);
+    k += keep(i) ? 1 : 0;
+  }
+  out.resize(k);
+  return k;
+}
+
 }  // namespace
 
 void DrawSummary::assign(const GroupCoverage& g) {
@@ -361,10 +376,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   // The rows and places of the posts lost; the terms of the rows only they held.
   std::int64_t* const units = w.units.data();
   const std::uint64_t* const merged = post_entries_.data();
-  w.lost.clear();
-  for (PostId p = 0; p < posts_; ++p)
-    if (!active[p]) w.lost.push_back(p);
-  const std::size_t lost = w.lost.size();
+  const std::size_t lost = select(
+      posts_, [&](std::size_t p) { return active[p] == 0; }, w.lost);
   for (std::size_t k = 0; k < lost; ++k) {
     const PostId p = w.lost[k];
     // Each lost post's list starts somewhere new: fetch the next ones' first lines meanwhile.
@@ -383,8 +396,8 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       mark[post_places_[i]] |= kPresence;
   }
   // In ascending order, so the loop below reads the rows' entries forwards through memory.
-  for (std::uint32_t s = 0; s < slots; ++s)
-    if (w.slot_mark[s]) w.slots.push_back(s);
+  select(
+      slots, [&](std::size_t s) { return w.slot_mark[s] != 0; }, w.slots);
   // Each such row's hours pooled again from the posts left; its entries' access terms moved
   // from the baseline's to the new ones (taken away when it closes); the communes whose nearest
   // permanence it was marked when it no longer gives reach.
@@ -424,14 +437,16 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     for (geo::CommuneId c = 0; c < n; ++c) out.access[c] = access_hours(units[c]);
   else if (access_was_moved)
     std::copy(b.access.begin(), b.access.end(), out.access.begin());
-  for (geo::CommuneId c = 0; c < n; ++c)
-    if (mark[c] != 0) w.changed.push_back(c);
+  select(
+      n, [&](std::size_t c) { return mark[c] != 0; }, w.changed);
 
   const std::vector<float>& thresholds = model_.options().thresholds_minutes;
   const float catchment = model_.catchment_minutes();
   const float* const slot_far = w.slot_far.data();
   const Nearest* const by_minutes = by_minutes_.data();
   const std::size_t changed = w.changed.size();
+  w.moved.resize(changed);
+  std::size_t moved = 0;
   for (std::size_t k = 0; k < changed; ++k) {
     const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];
@@ -476,10 +491,11 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       out.visits_per_month[c] = visits;
       out.has_permanence[c] = presence > 0;
     }
-    if (out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
-        out.has_permanence[c] != b.has_permanence[c])
-      w.moved.push_back(c);
+    w.moved[moved] = c;
+    moved += out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
+             out.has_permanence[c] != b.has_permanence[c];
   }
+  w.moved.resize(moved);
 }
 
 std::size_t DrawCoverage::merged_slots() const {
