@@ -216,6 +216,9 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
   model.summarise(before, base_scratch, before_groups);
   const std::size_t rows = before_groups.rows();
   const float cap = realloc.table().cutoff_minutes;
+  // Each post's hours as one column: the loop over a draw's lost posts reads no Post record.
+  std::vector<double> weekly_hours(posts.size());
+  for (PostId p = 0; p < posts.size(); ++p) weekly_hours[p] = posts.posts[p].weekly_hours;
   double total_population = 0;
   for (const double p : territory.population) total_population += p;
 
@@ -327,7 +330,7 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
           for (PostId p = 0; p < posts.size(); ++p)
             if (!w.active[p]) {
               f[kPostsLost] += 1;
-              f[kHoursLost] += posts.posts[p].weekly_hours;
+              f[kHoursLost] += weekly_hours[p];
             }
           f[kGapPopulation] = w.summary.gap_population[0];
           f[kPriorityGapPopulation] = w.summary.priority_gap_population[0];
