@@ -298,17 +298,21 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
   // Commune -> its first row after the baseline nearest that gives reach in the baseline: the
   // first candidate when the nearest stops giving reach (the rows in between gave none, and a
   // draw only takes hours away).
-  fallback_.assign(n, {kInf, kNone, 0});
+  base_.resize(n);
   for (geo::CommuneId c = 0; c < n; ++c) {
+    Base& x = base_[c];
+    x.nearest_minutes = baseline_.nearest_minutes[c];
+    x.nearest_site = baseline_.nearest_site[c];
+    x.reached = baseline_.reached[c];
+    x.gap = baseline_.gap[c];
+    x.has_permanence = baseline_.has_permanence[c];
     std::uint32_t i = nearest_first_[c];
     const std::uint32_t end = nearest_first_[c + 1];
     for (int found = 0; i < end; ++i)
       if (base_far_[by_minutes_[i].slot] == 0 && ++found == 2) break;
-    fallback_[c].at = i;
-    if (i < end) {
-      fallback_[c].minutes = by_minutes_[i].minutes;
-      fallback_[c].slot = by_minutes_[i].slot;
-    }
+    x.fallback_at = i;
+    x.fallback_minutes = i < end ? by_minutes_[i].minutes : kInf;
+    x.fallback_slot = i < end ? by_minutes_[i].slot : kNone;
   }
 
   // The Gini's sort keys: a draw only lowers access, so the baseline's largest bounds them.
@@ -331,10 +335,7 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
                 std::to_string(posts_) + " posts");
   const std::size_t n = territory_.size();
   const std::size_t slots = slot_row_.size();
-  CommuneCoverage& out = w.coverage;
-  const CommuneCoverage& b = baseline_;
-  if (out.size() != n || w.slot_ratio.size() != slots) {
-    out = baseline_;
+  if (w.mark.size() != n || w.slot_ratio.size() != slots) {
     w.units = base_units_;
     w.access_moved = false;
     w.changed.clear();
@@ -343,35 +344,26 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_mark.assign(slots, 0);
     w.slot_ratio = base_ratio_;
     w.slot_far = base_far_;
+    w.change_buffer.resize(n);
+    w.moved_buffer.resize(n);
+    w.coverage = CommuneCoverage{};
+    w.applied.clear();
   }
-  // The previous draw back to the baseline: its slots, and of its communes what it changed.
+  w.filled = false;
+  // The previous draw back to the baseline: its slots and marks.
   for (const std::uint32_t s : w.slots) {
     w.slot_ratio[s] = base_ratio_[s];
     w.slot_far[s] = base_far_[s];
   }
   w.slots.clear();
   // Access moves in most communes of a draw that loses posts (91 % of France's when a third
-  // go): whole arrays are restored and converted, with no per-commune bookkeeping in the loop
-  // over the lost rows' entries.
-  const bool access_was_moved = std::exchange(w.access_moved, false);
-  if (access_was_moved) std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
+  // go): the whole array is restored, with no per-commune bookkeeping in the loop over the
+  // lost rows' entries.
+  if (std::exchange(w.access_moved, false))
+    std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
   std::uint8_t* const mark = w.mark.data();
-  for (const geo::CommuneId c : w.changed) {
-    const std::uint8_t m = std::exchange(mark[c], 0);
-    if (m & kNearest) {
-      out.nearest_minutes[c] = b.nearest_minutes[c];
-      out.nearest_site[c] = b.nearest_site[c];
-      out.reached[c] = b.reached[c];
-      out.gap[c] = b.gap[c];
-    }
-    if (m & kPresence) {
-      out.visits_per_month[c] = b.visits_per_month[c];
-      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
-      out.has_permanence[c] = b.has_permanence[c];
-    }
-  }
-  w.changed.clear();
-  w.moved.clear();
+  for (const geo::CommuneId c : w.changed) mark[c] = 0;
+  w.presence.clear();
 
   // The rows and places of the posts lost; the terms of the rows only they held.
   std::int64_t* const units = w.units.data();
@@ -433,10 +425,6 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       for (std::uint32_t i = slot_nearest_first_[s]; i < slot_nearest_first_[s + 1]; ++i)
         mark[slot_nearest_[i]] |= kNearest;
   }
-  if (w.access_moved)
-    for (geo::CommuneId c = 0; c < n; ++c) out.access[c] = access_hours(units[c]);
-  else if (access_was_moved)
-    std::copy(b.access.begin(), b.access.end(), out.access.begin());
   select(
       n, [&](std::size_t c) { return mark[c] != 0; }, w.changed);
 
@@ -445,40 +433,52 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   const float* const slot_far = w.slot_far.data();
   const Nearest* const by_minutes = by_minutes_.data();
   const std::size_t changed = w.changed.size();
-  w.moved.resize(changed);
-  std::size_t moved = 0;
+  DrawChange* const changes = w.change_buffer.data();
+  DrawChange* const moved = w.moved_buffer.data();
+  std::size_t moved_count = 0;
   for (std::size_t k = 0; k < changed; ++k) {
     const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];
+    const Base& base = base_[c];
     // The scans below start at scattered places of a table too large for the caches: fetch
     // a few communes ahead so the misses overlap.
     if (k + 8 < changed) {
-      const Fallback& f = fallback_[w.changed[k + 8]];
-      if (f.slot != kNone && slot_far[f.slot] != 0) __builtin_prefetch(by_minutes + f.at + 1);
+      const Base& ahead = base_[w.changed[k + 8]];
+      if (ahead.fallback_slot != kNone && slot_far[ahead.fallback_slot] != 0)
+        __builtin_prefetch(by_minutes + ahead.fallback_at + 1);
     }
+    DrawChange x{.commune = c,
+                 .nearest_minutes = base.nearest_minutes,
+                 .base_nearest_minutes = base.nearest_minutes,
+                 .nearest_site = base.nearest_site,
+                 .reached = base.reached,
+                 .base_reached = base.reached,
+                 .gap = base.gap,
+                 .base_gap = base.gap,
+                 .has_permanence = base.has_permanence,
+                 .base_has_permanence = base.has_permanence,
+                 .recomputed = m};
     if (m & kNearest) {
       // Its nearest row closed or no longer gives reach: the first that still does, in
       // (minutes, slot) order, is the lowest row among the closest, as compute() finds it.
-      const Fallback& f = fallback_[c];
-      out.nearest_minutes[c] = kInf;
-      out.nearest_site[c] = kNoCommune;
-      if (f.slot != kNone && slot_far[f.slot] == 0) {
-        out.nearest_minutes[c] = f.minutes;
-        out.nearest_site[c] = slot_site_[f.slot];
-      } else if (f.slot != kNone) {
-        for (std::uint32_t i = f.at + 1; i < nearest_first_[c + 1]; ++i)
+      x.nearest_minutes = kInf;
+      x.nearest_site = kNoCommune;
+      if (base.fallback_slot != kNone && slot_far[base.fallback_slot] == 0) {
+        x.nearest_minutes = base.fallback_minutes;
+        x.nearest_site = slot_site_[base.fallback_slot];
+      } else if (base.fallback_slot != kNone) {
+        for (std::uint32_t i = base.fallback_at + 1; i < nearest_first_[c + 1]; ++i)
           if (slot_far[by_minutes[i].slot] == 0) {
-            out.nearest_minutes[c] = by_minutes[i].minutes;
-            out.nearest_site[c] = slot_site_[by_minutes[i].slot];
+            x.nearest_minutes = by_minutes[i].minutes;
+            x.nearest_site = slot_site_[by_minutes[i].slot];
             break;
           }
       }
-      const float minutes = out.nearest_minutes[c];
       std::uint8_t mask = 0;
       for (std::size_t t = 0; t < thresholds.size(); ++t)
-        if (minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
-      out.reached[c] = mask;
-      out.gap[c] = !(minutes <= catchment);
+        if (x.nearest_minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
+      x.reached = mask;
+      x.gap = !(x.nearest_minutes <= catchment);
     }
     if (m & kPresence) {
       double presence = 0, visits = 0;
@@ -487,15 +487,63 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
           presence += presence_hours_[i];
           visits += presence_visits_[i];  // 0 for sites: adds nothing
         }
-      out.presence_hours_per_month[c] = presence;
-      out.visits_per_month[c] = visits;
-      out.has_permanence[c] = presence > 0;
+      w.presence.push_back({presence, visits});
+      x.has_permanence = presence > 0;
     }
-    w.moved[moved] = c;
-    moved += out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
-             out.has_permanence[c] != b.has_permanence[c];
+    changes[k] = x;
+    moved[moved_count] = x;
+    moved_count += x.nearest_minutes != x.base_nearest_minutes || x.reached != x.base_reached ||
+                   x.has_permanence != x.base_has_permanence;
   }
-  w.moved.resize(moved);
+  w.change_count = changed;
+  w.moved_count = moved_count;
+}
+
+const CommuneCoverage& DrawCoverage::coverage(DrawScratch& w) const {
+  if (w.filled) return w.coverage;
+  if (w.units.size() != territory_.size())
+    throw Error("draw coverage: coverage() asked before any draw was evaluated");
+  CommuneCoverage& out = w.coverage;
+  const CommuneCoverage& b = baseline_;
+  if (out.size() != b.size()) {
+    out = b;
+    w.applied.clear();
+  }
+  // What the array holds of an earlier draw back to the baseline, then this draw's changes.
+  for (const DrawChange& x : w.applied) {
+    const geo::CommuneId c = x.commune;
+    if (x.recomputed & kNearest) {
+      out.nearest_minutes[c] = b.nearest_minutes[c];
+      out.nearest_site[c] = b.nearest_site[c];
+      out.reached[c] = b.reached[c];
+      out.gap[c] = b.gap[c];
+    }
+    if (x.recomputed & kPresence) {
+      out.visits_per_month[c] = b.visits_per_month[c];
+      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
+      out.has_permanence[c] = b.has_permanence[c];
+    }
+  }
+  std::size_t p = 0;
+  for (const DrawChange& x : w.changes()) {
+    const geo::CommuneId c = x.commune;
+    if (x.recomputed & kNearest) {
+      out.nearest_minutes[c] = x.nearest_minutes;
+      out.nearest_site[c] = x.nearest_site;
+      out.reached[c] = x.reached;
+      out.gap[c] = x.gap;
+    }
+    if (x.recomputed & kPresence) {
+      out.presence_hours_per_month[c] = w.presence[p].hours_per_month;
+      out.visits_per_month[c] = w.presence[p].visits_per_month;
+      out.has_permanence[c] = x.has_permanence;
+      ++p;
+    }
+  }
+  w.applied.assign(w.changes().begin(), w.changes().end());
+  for (geo::CommuneId c = 0; c < b.size(); ++c) out.access[c] = access_hours(w.units[c]);
+  w.filled = true;
+  return out;
 }
 
 std::size_t DrawCoverage::merged_slots() const {
@@ -503,13 +551,11 @@ std::size_t DrawCoverage::merged_slots() const {
 }
 
 void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
-  const CommuneCoverage& a = w.coverage;
   if (!exact_deltas_) {
-    model_.summarise(a, w.full, w.groups);
+    model_.summarise(coverage(w), w.full, w.groups);
     out.assign(w.groups);
     return;
   }
-  const CommuneCoverage& b = baseline_;
   const DrawSummary& base = baseline_summary_;
   const std::size_t nt = base.thresholds;
   out.thresholds = nt;
@@ -519,20 +565,20 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   out.gap_population = base.gap_population;
   out.priority_gap_population = base.priority_gap_population;
   const detail::SummaryRows rows(territory_);
-  for (const geo::CommuneId c : w.moved) {
-    if (a.reached[c] == b.reached[c] && a.gap[c] == b.gap[c]) continue;
-    const double pop = territory_.population[c];
-    const double prio = territory_.priority_population[c];
-    rows.for_each(c, [&](std::size_t row) {
+  for (const DrawChange& x : w.moved()) {
+    if (x.reached == x.base_reached && x.gap == x.base_gap) continue;
+    const double pop = territory_.population[x.commune];
+    const double prio = territory_.priority_population[x.commune];
+    rows.for_each(x.commune, [&](std::size_t row) {
       for (std::size_t t = 0; t < nt; ++t) {
-        const int d = int((a.reached[c] >> t) & 1u) - int((b.reached[c] >> t) & 1u);
+        const int d = int((x.reached >> t) & 1u) - int((x.base_reached >> t) & 1u);
         if (d == 0) continue;
         out.reached[row * nt + t] += d > 0 ? pop : -pop;
         out.priority_reached[row * nt + t] += d > 0 ? prio : -prio;
       }
-      if (a.gap[c] != b.gap[c]) {
-        out.gap_population[row] += a.gap[c] ? pop : -pop;
-        out.priority_gap_population[row] += a.gap[c] ? prio : -prio;
+      if (x.gap != x.base_gap) {
+        out.gap_population[row] += x.gap ? pop : -pop;
+        out.priority_gap_population[row] += x.gap ? prio : -prio;
       }
     });
   }
