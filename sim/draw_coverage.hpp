@@ -196,8 +196,8 @@ class DrawCoverage {
   std::vector<Nearest> by_minutes_;
   // Commune -> what a draw reads of it: its baseline nearest permanence, reach and permanence,
   // and the first slot after its baseline nearest that gives reach in the baseline, with where
-  // it is in by_minutes_ (a draw looks there first: it is still open in two draws out of three),
-  // in one record read in commune order before the scattered lists.
+  // it is in by_minutes_ (a draw looks there first: over France it is still open for half the
+  // communes whose nearest closed), in one record read in commune order before the lists.
   struct Base {
     float nearest_minutes;
     geo::CommuneId nearest_site;
