@@ -32,6 +32,21 @@ void group_by(std::size_t keys, const std::vector<std::uint32_t>& key, const std
 
 bool whole(double v) { return std::isfinite(v) && v == std::floor(v); }
 
+// out = the ids i < count, ascending, for which keep(i): written without a capacity check per
+// id (these lists are rebuilt every draw). Returns out.size().
+template <typename Id, typename Keep>
+std::size_t select(std::size_t count, Keep keep, std::vector<Id>& out) {
+  out.resize(count);
+  Id* const at = out.data();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    at[k] = static_cast<Id>(i);
+    k += keep(i) ? 1 : 0;
+  }
+  out.resize(k);
+  return k;
+}
+
 }  // namespace
 
 void DrawSummary::assign(const GroupCoverage& g) {
@@ -207,6 +222,45 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
     }
     slot_entry_first_[s + 1] = static_cast<std::uint32_t>(slot_entries_.size());
   }
+  // Per post, its single-post slots' entries merged by commune; a post whose merged terms would
+  // not fit the packed layout keeps its slots moving entry by entry.
+  slot_merged_.assign(slots, 0);
+  post_entry_first_.assign(posts_ + 1, 0);
+  {
+    std::vector<std::int64_t> sum(n, 0);
+    std::vector<geo::CommuneId> touched;
+    std::vector<std::uint32_t> own;
+    for (PostId p = 0; p < posts_; ++p) {
+      own.clear();
+      for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i) {
+        const std::uint32_t s = post_slots_[i];
+        const auto first = contribution_post_.begin() + contribution_first_[s];
+        const auto end = contribution_post_.begin() + contribution_first_[s + 1];
+        if (std::all_of(first, end, [&](PostId q) { return q == p; })) own.push_back(s);
+      }
+      touched.clear();
+      for (const std::uint32_t s : own)
+        for (std::uint32_t e = slot_entry_first_[s]; e < slot_entry_first_[s + 1]; ++e) {
+          const geo::CommuneId c = slot_entries_[e] & kCommuneMask;
+          const std::int64_t units = static_cast<std::int64_t>(slot_entries_[e] >> kCommuneBits);
+          if (units == 0) continue;
+          if (sum[c] == 0) touched.push_back(c);
+          sum[c] += units;
+        }
+      std::sort(touched.begin(), touched.end());
+      const bool fits = std::all_of(touched.begin(), touched.end(), [&](geo::CommuneId c) {
+        return sum[c] < std::int64_t{1} << (64 - kCommuneBits);
+      });
+      for (const geo::CommuneId c : touched) {
+        if (fits) post_entries_.push_back(static_cast<std::uint64_t>(sum[c]) << kCommuneBits | c);
+        sum[c] = 0;
+      }
+      if (fits)
+        for (const std::uint32_t s : own) slot_merged_[s] = 1;
+      post_entry_first_[p + 1] = static_cast<std::uint32_t>(post_entries_.size());
+    }
+  }
+
   for (geo::CommuneId c = 0; c < n; ++c)
     if (access_hours(base_units_[c]) != baseline_.access[c])
       throw Error("draw coverage: the baseline's access of commune " + territory_.code[c] +
@@ -241,6 +295,25 @@ DrawCoverage::DrawCoverage(const CoverageModel& model, const Deployment& base)
               [](const Nearest& a, const Nearest& b) {
                 return a.minutes != b.minutes ? a.minutes < b.minutes : a.slot < b.slot;
               });
+  // Commune -> its first row after the baseline nearest that gives reach in the baseline: the
+  // first candidate when the nearest stops giving reach (the rows in between gave none, and a
+  // draw only takes hours away).
+  base_.resize(n);
+  for (geo::CommuneId c = 0; c < n; ++c) {
+    Base& x = base_[c];
+    x.nearest_minutes = baseline_.nearest_minutes[c];
+    x.nearest_site = baseline_.nearest_site[c];
+    x.reached = baseline_.reached[c];
+    x.gap = baseline_.gap[c];
+    x.has_permanence = baseline_.has_permanence[c];
+    std::uint32_t i = nearest_first_[c];
+    const std::uint32_t end = nearest_first_[c + 1];
+    for (int found = 0; i < end; ++i)
+      if (base_far_[by_minutes_[i].slot] == 0 && ++found == 2) break;
+    x.fallback_at = i;
+    x.fallback_minutes = i < end ? by_minutes_[i].minutes : kInf;
+    x.fallback_slot = i < end ? by_minutes_[i].slot : kNone;
+  }
 
   // The Gini's sort keys: a draw only lowers access, so the baseline's largest bounds them.
   const std::int64_t most = n == 0 ? 0 : *std::max_element(base_units_.begin(), base_units_.end());
@@ -262,10 +335,7 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
                 std::to_string(posts_) + " posts");
   const std::size_t n = territory_.size();
   const std::size_t slots = slot_row_.size();
-  CommuneCoverage& out = w.coverage;
-  const CommuneCoverage& b = baseline_;
-  if (out.size() != n || w.slot_ratio.size() != slots) {
-    out = baseline_;
+  if (w.mark.size() != n || w.slot_ratio.size() != slots) {
     w.units = base_units_;
     w.access_moved = false;
     w.changed.clear();
@@ -274,51 +344,55 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_mark.assign(slots, 0);
     w.slot_ratio = base_ratio_;
     w.slot_far = base_far_;
+    w.change_buffer.resize(n);
+    w.moved_buffer.resize(n);
+    w.coverage = CommuneCoverage{};
+    w.applied.clear();
   }
-  // The previous draw back to the baseline: its slots, and of its communes what it changed.
+  w.filled = false;
+  // The previous draw back to the baseline: its slots and marks.
   for (const std::uint32_t s : w.slots) {
     w.slot_ratio[s] = base_ratio_[s];
     w.slot_far[s] = base_far_[s];
   }
   w.slots.clear();
   // Access moves in most communes of a draw that loses posts (91 % of France's when a third
-  // go): whole arrays are restored and converted, with no per-commune bookkeeping in the loop
-  // over the lost rows' entries.
-  const bool access_was_moved = std::exchange(w.access_moved, false);
-  if (access_was_moved) std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
+  // go): the whole array is restored, with no per-commune bookkeeping in the loop over the
+  // lost rows' entries.
+  if (std::exchange(w.access_moved, false))
+    std::copy(base_units_.begin(), base_units_.end(), w.units.begin());
   std::uint8_t* const mark = w.mark.data();
-  for (const geo::CommuneId c : w.changed) {
-    const std::uint8_t m = std::exchange(mark[c], 0);
-    if (m & kNearest) {
-      out.nearest_minutes[c] = b.nearest_minutes[c];
-      out.nearest_site[c] = b.nearest_site[c];
-      out.reached[c] = b.reached[c];
-      out.gap[c] = b.gap[c];
-    }
-    if (m & kPresence) {
-      out.visits_per_month[c] = b.visits_per_month[c];
-      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
-      out.has_permanence[c] = b.has_permanence[c];
-    }
-  }
-  w.changed.clear();
-  w.moved.clear();
+  for (const geo::CommuneId c : w.changed) mark[c] = 0;
+  w.presence.clear();
 
-  // The rows and places of the posts lost.
-  for (PostId p = 0; p < posts_; ++p) {
-    if (active[p]) continue;
+  // The rows and places of the posts lost; the terms of the rows only they held.
+  std::int64_t* const units = w.units.data();
+  const std::uint64_t* const merged = post_entries_.data();
+  const std::size_t lost = select(
+      posts_, [&](std::size_t p) { return active[p] == 0; }, w.lost);
+  for (std::size_t k = 0; k < lost; ++k) {
+    const PostId p = w.lost[k];
+    // Each lost post's list starts somewhere new: fetch the next ones' first lines meanwhile.
+    if (k + 2 < lost) {
+      const std::uint64_t* ahead = merged + post_entry_first_[w.lost[k + 2]];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + 8);
+    }
+    const std::uint32_t first = post_entry_first_[p], end = post_entry_first_[p + 1];
+    for (std::uint32_t i = first; i < end; ++i)
+      units[merged[i] & kCommuneMask] -= static_cast<std::int64_t>(merged[i] >> kCommuneBits);
+    w.access_moved = w.access_moved || first != end;
     for (std::uint32_t i = post_slot_first_[p]; i < post_slot_first_[p + 1]; ++i)
       w.slot_mark[post_slots_[i]] = 1;
     for (std::uint32_t i = post_place_first_[p]; i < post_place_first_[p + 1]; ++i)
       mark[post_places_[i]] |= kPresence;
   }
   // In ascending order, so the loop below reads the rows' entries forwards through memory.
-  for (std::uint32_t s = 0; s < slots; ++s)
-    if (w.slot_mark[s]) w.slots.push_back(s);
+  select(
+      slots, [&](std::size_t s) { return w.slot_mark[s] != 0; }, w.slots);
   // Each such row's hours pooled again from the posts left; its entries' access terms moved
   // from the baseline's to the new ones (taken away when it closes); the communes whose nearest
   // permanence it was marked when it no longer gives reach.
-  std::int64_t* const units = w.units.data();
   const std::uint64_t* const entries = slot_entries_.data();
   for (const std::uint32_t s : w.slots) {
     w.slot_mark[s] = 0;
@@ -334,7 +408,9 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_far[s] = far;
     w.slot_ratio[s] = ratio;
     const std::uint32_t first = slot_entry_first_[s], end = slot_entry_first_[s + 1];
-    if (ratio == 0 && base_ratio_[s] != 0) {
+    if (slot_merged_[s]) {
+      // Closed with its post, whose merged entries took its terms away above.
+    } else if (ratio == 0 && base_ratio_[s] != 0) {
       for (std::uint32_t i = first; i < end; ++i)
         units[entries[i] & kCommuneMask] -= static_cast<std::int64_t>(entries[i] >> kCommuneBits);
       w.access_moved = true;
@@ -349,41 +425,60 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       for (std::uint32_t i = slot_nearest_first_[s]; i < slot_nearest_first_[s + 1]; ++i)
         mark[slot_nearest_[i]] |= kNearest;
   }
-  if (w.access_moved)
-    for (geo::CommuneId c = 0; c < n; ++c) out.access[c] = access_hours(units[c]);
-  else if (access_was_moved)
-    std::copy(b.access.begin(), b.access.end(), out.access.begin());
-  for (geo::CommuneId c = 0; c < n; ++c)
-    if (mark[c] != 0) w.changed.push_back(c);
+  select(
+      n, [&](std::size_t c) { return mark[c] != 0; }, w.changed);
 
   const std::vector<float>& thresholds = model_.options().thresholds_minutes;
   const float catchment = model_.catchment_minutes();
   const float* const slot_far = w.slot_far.data();
   const Nearest* const by_minutes = by_minutes_.data();
   const std::size_t changed = w.changed.size();
+  DrawChange* const changes = w.change_buffer.data();
+  DrawChange* const moved = w.moved_buffer.data();
+  std::size_t moved_count = 0;
   for (std::size_t k = 0; k < changed; ++k) {
     const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];
+    const Base& base = base_[c];
     // The scans below start at scattered places of a table too large for the caches: fetch
     // a few communes ahead so the misses overlap.
-    if (k + 8 < changed) __builtin_prefetch(by_minutes + nearest_first_[w.changed[k + 8]]);
+    if (k + 8 < changed) {
+      const Base& ahead = base_[w.changed[k + 8]];
+      if (ahead.fallback_slot != kNone && slot_far[ahead.fallback_slot] != 0)
+        __builtin_prefetch(by_minutes + ahead.fallback_at + 1);
+    }
+    DrawChange x{.commune = c,
+                 .nearest_minutes = base.nearest_minutes,
+                 .base_nearest_minutes = base.nearest_minutes,
+                 .nearest_site = base.nearest_site,
+                 .reached = base.reached,
+                 .base_reached = base.reached,
+                 .gap = base.gap,
+                 .base_gap = base.gap,
+                 .has_permanence = base.has_permanence,
+                 .base_has_permanence = base.has_permanence,
+                 .recomputed = m};
     if (m & kNearest) {
       // Its nearest row closed or no longer gives reach: the first that still does, in
       // (minutes, slot) order, is the lowest row among the closest, as compute() finds it.
-      out.nearest_minutes[c] = kInf;
-      out.nearest_site[c] = kNoCommune;
-      for (std::uint32_t i = nearest_first_[c]; i < nearest_first_[c + 1]; ++i)
-        if (slot_far[by_minutes[i].slot] == 0) {
-          out.nearest_minutes[c] = by_minutes[i].minutes;
-          out.nearest_site[c] = slot_site_[by_minutes[i].slot];
-          break;
-        }
-      const float minutes = out.nearest_minutes[c];
+      x.nearest_minutes = kInf;
+      x.nearest_site = kNoCommune;
+      if (base.fallback_slot != kNone && slot_far[base.fallback_slot] == 0) {
+        x.nearest_minutes = base.fallback_minutes;
+        x.nearest_site = slot_site_[base.fallback_slot];
+      } else if (base.fallback_slot != kNone) {
+        for (std::uint32_t i = base.fallback_at + 1; i < nearest_first_[c + 1]; ++i)
+          if (slot_far[by_minutes[i].slot] == 0) {
+            x.nearest_minutes = by_minutes[i].minutes;
+            x.nearest_site = slot_site_[by_minutes[i].slot];
+            break;
+          }
+      }
       std::uint8_t mask = 0;
       for (std::size_t t = 0; t < thresholds.size(); ++t)
-        if (minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
-      out.reached[c] = mask;
-      out.gap[c] = !(minutes <= catchment);
+        if (x.nearest_minutes <= thresholds[t]) mask |= std::uint8_t(1u << t);
+      x.reached = mask;
+      x.gap = !(x.nearest_minutes <= catchment);
     }
     if (m & kPresence) {
       double presence = 0, visits = 0;
@@ -392,24 +487,75 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
           presence += presence_hours_[i];
           visits += presence_visits_[i];  // 0 for sites: adds nothing
         }
-      out.presence_hours_per_month[c] = presence;
-      out.visits_per_month[c] = visits;
-      out.has_permanence[c] = presence > 0;
+      w.presence.push_back({presence, visits});
+      x.has_permanence = presence > 0;
     }
-    if (out.nearest_minutes[c] != b.nearest_minutes[c] || out.reached[c] != b.reached[c] ||
-        out.has_permanence[c] != b.has_permanence[c])
-      w.moved.push_back(c);
+    changes[k] = x;
+    moved[moved_count] = x;
+    moved_count += x.nearest_minutes != x.base_nearest_minutes || x.reached != x.base_reached ||
+                   x.has_permanence != x.base_has_permanence;
   }
+  w.change_count = changed;
+  w.moved_count = moved_count;
+}
+
+const CommuneCoverage& DrawCoverage::coverage(DrawScratch& w) const {
+  if (w.filled) return w.coverage;
+  if (w.units.size() != territory_.size())
+    throw Error("draw coverage: coverage() asked before any draw was evaluated");
+  CommuneCoverage& out = w.coverage;
+  const CommuneCoverage& b = baseline_;
+  if (out.size() != b.size()) {
+    out = b;
+    w.applied.clear();
+  }
+  // What the array holds of an earlier draw back to the baseline, then this draw's changes.
+  for (const DrawChange& x : w.applied) {
+    const geo::CommuneId c = x.commune;
+    if (x.recomputed & kNearest) {
+      out.nearest_minutes[c] = b.nearest_minutes[c];
+      out.nearest_site[c] = b.nearest_site[c];
+      out.reached[c] = b.reached[c];
+      out.gap[c] = b.gap[c];
+    }
+    if (x.recomputed & kPresence) {
+      out.visits_per_month[c] = b.visits_per_month[c];
+      out.presence_hours_per_month[c] = b.presence_hours_per_month[c];
+      out.has_permanence[c] = b.has_permanence[c];
+    }
+  }
+  std::size_t p = 0;
+  for (const DrawChange& x : w.changes()) {
+    const geo::CommuneId c = x.commune;
+    if (x.recomputed & kNearest) {
+      out.nearest_minutes[c] = x.nearest_minutes;
+      out.nearest_site[c] = x.nearest_site;
+      out.reached[c] = x.reached;
+      out.gap[c] = x.gap;
+    }
+    if (x.recomputed & kPresence) {
+      out.presence_hours_per_month[c] = w.presence[p].hours_per_month;
+      out.visits_per_month[c] = w.presence[p].visits_per_month;
+      out.has_permanence[c] = x.has_permanence;
+      ++p;
+    }
+  }
+  w.applied.assign(w.changes().begin(), w.changes().end());
+  for (geo::CommuneId c = 0; c < b.size(); ++c) out.access[c] = access_hours(w.units[c]);
+  w.filled = true;
+  return out;
+}
+
+std::size_t DrawCoverage::merged_slots() const {
+  return static_cast<std::size_t>(std::count(slot_merged_.begin(), slot_merged_.end(), 1));
 }
 
 void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
-  const CommuneCoverage& a = w.coverage;
   if (!exact_deltas_) {
-    model_.summarise(a, w.full, w.groups);
+    model_.summarise(coverage(w), w.full, w.groups);
     out.assign(w.groups);
     return;
   }
-  const CommuneCoverage& b = baseline_;
   const DrawSummary& base = baseline_summary_;
   const std::size_t nt = base.thresholds;
   out.thresholds = nt;
@@ -419,20 +565,20 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   out.gap_population = base.gap_population;
   out.priority_gap_population = base.priority_gap_population;
   const detail::SummaryRows rows(territory_);
-  for (const geo::CommuneId c : w.moved) {
-    if (a.reached[c] == b.reached[c] && a.gap[c] == b.gap[c]) continue;
-    const double pop = territory_.population[c];
-    const double prio = territory_.priority_population[c];
-    rows.for_each(c, [&](std::size_t row) {
+  for (const DrawChange& x : w.moved()) {
+    if (x.reached == x.base_reached && x.gap == x.base_gap) continue;
+    const double pop = territory_.population[x.commune];
+    const double prio = territory_.priority_population[x.commune];
+    rows.for_each(x.commune, [&](std::size_t row) {
       for (std::size_t t = 0; t < nt; ++t) {
-        const int d = int((a.reached[c] >> t) & 1u) - int((b.reached[c] >> t) & 1u);
+        const int d = int((x.reached >> t) & 1u) - int((x.base_reached >> t) & 1u);
         if (d == 0) continue;
         out.reached[row * nt + t] += d > 0 ? pop : -pop;
         out.priority_reached[row * nt + t] += d > 0 ? prio : -prio;
       }
-      if (a.gap[c] != b.gap[c]) {
-        out.gap_population[row] += a.gap[c] ? pop : -pop;
-        out.priority_gap_population[row] += a.gap[c] ? prio : -prio;
+      if (x.gap != x.base_gap) {
+        out.gap_population[row] += x.gap ? pop : -pop;
+        out.priority_gap_population[row] += x.gap ? prio : -prio;
       }
     });
   }

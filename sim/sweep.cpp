@@ -216,6 +216,9 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
   model.summarise(before, base_scratch, before_groups);
   const std::size_t rows = before_groups.rows();
   const float cap = realloc.table().cutoff_minutes;
+  // Each post's hours as one column: the loop over a draw's lost posts reads no Post record.
+  std::vector<double> weekly_hours(posts.size());
+  for (PostId p = 0; p < posts.size(); ++p) weekly_hours[p] = posts.posts[p].weekly_hours;
   double total_population = 0;
   for (const double p : territory.population) total_population += p;
 
@@ -248,8 +251,6 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
       std::any_of(passes.begin(), passes.end(),
                   [](const Pass& p) { return p.policy == ReallocationPolicy::none; }))
     draws_on_base.emplace(model, realloc.base());
-  std::vector<geo::CommuneId> every(n);
-  for (geo::CommuneId c = 0; c < n; ++c) every[c] = c;
 
   // Percentiles from streaming summaries fed in draw order, block after block: memory does not
   // grow with the number of draws, and no summary depends on which thread computed a draw.
@@ -304,18 +305,13 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
         if (w.permanence_losses.size() != n) w.permanence_losses.assign(n, 0);
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
           draw_renewal(plan, options.seed, first + i, pass.rate, w.active);
-          // The communes whose minutes, reach or permanence may differ from before renewal:
-          // those a draw on the base plan recomputed, else every one.
-          const CommuneCoverage* after = &w.after;
-          std::span<const geo::CommuneId> touched = every;
-          if (draws_on_base && pass.policy == ReallocationPolicy::none) {
+          const bool on_base = draws_on_base && pass.policy == ReallocationPolicy::none;
+          if (on_base) {
             draws_on_base->evaluate(w.active, w.draw);
             draws_on_base->summarise(w.draw, w.summary);
             w.realloc.absorbed.clear();
             w.realloc.hours_moved = 0;
             w.realloc.groups_replanned = 0;
-            after = &w.draw.coverage;
-            touched = w.draw.moved;
           } else {
             realloc.apply(pass.policy, w.active, pass.threshold, w.realloc, w.after);
             model.summarise(w.after, w.realloc.coverage, w.groups);
@@ -327,7 +323,7 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
           for (PostId p = 0; p < posts.size(); ++p)
             if (!w.active[p]) {
               f[kPostsLost] += 1;
-              f[kHoursLost] += posts.posts[p].weekly_hours;
+              f[kHoursLost] += weekly_hours[p];
             }
           f[kGapPopulation] = w.summary.gap_population[0];
           f[kPriorityGapPopulation] = w.summary.priority_gap_population[0];
@@ -336,21 +332,18 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
           f[kAbsorbedCommunes] = static_cast<double>(w.realloc.absorbed.size());
           f[kHoursMoved] = w.realloc.hours_moved;
           f[kGroupsReplanned] = w.realloc.groups_replanned;
-          // Communes left out change by +0 and lose nothing: the sums below are the same as
-          // over every commune, in the same order.
+          // A commune's change of minutes, and its reach and permanence lost.
           double weighted_change = 0;
-          for (const geo::CommuneId c : touched) {
-            const float change =
-                std::min(after->nearest_minutes[c], cap) - std::min(before.nearest_minutes[c], cap);
+          auto tally = [&](geo::CommuneId c, float minutes_before, float minutes_after,
+                           std::uint8_t lost, bool permanence_lost) {
+            const float change = std::min(minutes_after, cap) - std::min(minutes_before, cap);
             weighted_change += territory.population[c] * change;
             w.minutes[c] += round_half_away(change * kFixedPoint);
-            if (lost_permanence(before, *after, c)) {
+            if (permanence_lost) {
               f[kPopulationLosingPermanence] += territory.population[c];
               f[kCommunesLosingPermanence] += 1;
               ++w.permanence_losses[c];
             }
-            const std::uint8_t lost = lost_reach(before, *after, c);
-            if (lost == 0) continue;
             for (std::size_t t = 0; t < nt; ++t) {
               if (!((lost >> t) & 1u)) continue;
               double* ft = f + kFixedCount + t * kPerThresholdCount;
@@ -359,6 +352,19 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
               ft[kCommunesLosing] += 1;
               ++w.losses[c * nt + t];
             }
+          };
+          // A draw on the base plan lists the communes whose minutes, reach or permanence moved;
+          // the others change by +0 and lose nothing, so the sums are the same as over every
+          // commune, in the same order.
+          if (on_base) {
+            for (const DrawChange& x : w.draw.moved())
+              tally(x.commune, x.base_nearest_minutes, x.nearest_minutes,
+                    x.base_reached & static_cast<std::uint8_t>(~x.reached),
+                    x.base_has_permanence && !x.has_permanence);
+          } else {
+            for (geo::CommuneId c = 0; c < n; ++c)
+              tally(c, before.nearest_minutes[c], w.after.nearest_minutes[c],
+                    lost_reach(before, w.after, c), lost_permanence(before, w.after, c));
           }
           f[kMeanMinutesChange] =
               total_population > 0 ? weighted_change / total_population : std::nan("");
