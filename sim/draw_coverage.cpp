@@ -345,7 +345,6 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
     w.slot_ratio = base_ratio_;
     w.slot_far = base_far_;
     w.change_buffer.resize(n);
-    w.moved_buffer.resize(n);
     w.coverage = CommuneCoverage{};
     w.applied.clear();
   }
@@ -434,8 +433,7 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   const Nearest* const by_minutes = by_minutes_.data();
   const std::size_t changed = w.changed.size();
   DrawChange* const changes = w.change_buffer.data();
-  DrawChange* const moved = w.moved_buffer.data();
-  std::size_t moved_count = 0;
+
   for (std::size_t k = 0; k < changed; ++k) {
     const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];
@@ -490,13 +488,11 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
       w.presence.push_back({presence, visits});
       x.has_permanence = presence > 0;
     }
+    x.moved = x.nearest_minutes != x.base_nearest_minutes || x.reached != x.base_reached ||
+              x.has_permanence != x.base_has_permanence;
     changes[k] = x;
-    moved[moved_count] = x;
-    moved_count += x.nearest_minutes != x.base_nearest_minutes || x.reached != x.base_reached ||
-                   x.has_permanence != x.base_has_permanence;
   }
   w.change_count = changed;
-  w.moved_count = moved_count;
 }
 
 const CommuneCoverage& DrawCoverage::coverage(DrawScratch& w) const {
@@ -565,7 +561,7 @@ void DrawCoverage::summarise(DrawScratch& w, DrawSummary& out) const {
   out.gap_population = base.gap_population;
   out.priority_gap_population = base.priority_gap_population;
   const detail::SummaryRows rows(territory_);
-  for (const DrawChange& x : w.moved()) {
+  for (const DrawChange& x : w.changes()) {
     if (x.reached == x.base_reached && x.gap == x.base_gap) continue;
     const double pop = territory_.population[x.commune];
     const double prio = territory_.priority_population[x.commune];

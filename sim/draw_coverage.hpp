@@ -70,6 +70,9 @@ struct DrawChange {
   bool gap = false, base_gap = false;
   bool has_permanence = false, base_has_permanence = false;
   std::uint8_t recomputed = 0;  // bit 0 presence (DrawScratch::presence), 1 nearest and reach
+  // Nearest minutes, reach or permanence differ from the baseline (a commune recomputed may end
+  // as it was: another row at the same minutes, fewer hours of presence).
+  bool moved = false;
 };
 
 // Per-thread state of one DrawCoverage, kept from draw to draw (a draw first undoes the last).
@@ -78,8 +81,6 @@ struct DrawScratch {
   // (access is recomputed in every commune when a draw changes any row's hours).
   std::vector<geo::CommuneId> changed;
   std::span<const DrawChange> changes() const { return {change_buffer.data(), change_count}; }
-  // Among changes(): nearest minutes, reach or permanence differ from the baseline.
-  std::span<const DrawChange> moved() const { return {moved_buffer.data(), moved_count}; }
   // The presence of the changes whose bit 0 is set, in their order.
   struct Presence {
     double hours_per_month, visits_per_month;
@@ -88,9 +89,9 @@ struct DrawScratch {
 
   std::vector<std::int64_t> units;  // commune -> access in fixed point (access_units)
   bool access_moved = false;        // units and access differ from the baseline's
-  // Buffers of changes() and moved(), written without a capacity check per commune.
-  std::vector<DrawChange> change_buffer, moved_buffer;
-  std::size_t change_count = 0, moved_count = 0;
+  // The buffer of changes(), written without a capacity check per commune.
+  std::vector<DrawChange> change_buffer;
+  std::size_t change_count = 0;
   // DrawCoverage::coverage(): every commune, filled for the last draw when `filled`; `applied`
   // lists what it holds of an earlier draw.
   CommuneCoverage coverage;
@@ -120,7 +121,7 @@ class DrawCoverage {
   // has no table row, or the territory has more than kMaxCommunes communes.
   DrawCoverage(const CoverageModel& model, const Deployment& base);
 
-  // Coverage of `base` with the posts `active[p] != 0`: scratch.changes() and moved(), and the
+  // Coverage of `base` with the posts `active[p] != 0`: scratch.changes(), and the
   // access of every commune. Throws covsim::Error when `active` does not hold a flag for every
   // post `base` names.
   void evaluate(std::span<const std::uint8_t> active, DrawScratch& scratch) const;

@@ -353,14 +353,15 @@ SweepResult sweep_core(const RenewalPlan& plan, const Reallocator& realloc,
               ++w.losses[c * nt + t];
             }
           };
-          // A draw on the base plan lists the communes whose minutes, reach or permanence moved;
+          // A draw on the base plan flags the communes whose minutes, reach or permanence moved;
           // the others change by +0 and lose nothing, so the sums are the same as over every
           // commune, in the same order.
           if (on_base) {
-            for (const DrawChange& x : w.draw.moved())
-              tally(x.commune, x.base_nearest_minutes, x.nearest_minutes,
-                    x.base_reached & static_cast<std::uint8_t>(~x.reached),
-                    x.base_has_permanence && !x.has_permanence);
+            for (const DrawChange& x : w.draw.changes())
+              if (x.moved)
+                tally(x.commune, x.base_nearest_minutes, x.nearest_minutes,
+                      x.base_reached & static_cast<std::uint8_t>(~x.reached),
+                      x.base_has_permanence && !x.has_permanence);
           } else {
             for (geo::CommuneId c = 0; c < n; ++c)
               tally(c, before.nearest_minutes[c], w.after.nearest_minutes[c],
