@@ -433,7 +433,6 @@ void DrawCoverage::evaluate(std::span<const std::uint8_t> active, DrawScratch& w
   const Nearest* const by_minutes = by_minutes_.data();
   const std::size_t changed = w.changed.size();
   DrawChange* const changes = w.change_buffer.data();
-
   for (std::size_t k = 0; k < changed; ++k) {
     const geo::CommuneId c = w.changed[k];
     const std::uint8_t m = mark[c];

@@ -75,7 +75,8 @@ struct DrawChange {
   bool moved = false;
 };
 
-// Per-thread state of one DrawCoverage, kept from draw to draw (a draw first undoes the last).
+// Per-thread state of one DrawCoverage, kept from draw to draw (a draw first clears the last's
+// marks and rows; coverage() undoes what it filled).
 struct DrawScratch {
   // Ascending: communes whose nearest site and reach, or presence, the last draw recomputed
   // (access is recomputed in every commune when a draw changes any row's hours).
